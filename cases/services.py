@@ -1,0 +1,625 @@
+"""
+Every write to a case, and every move between its stages.
+
+Each function locks the case row, checks the stage and the scheme's rules,
+saves, and records a history row naming the person and the reason. A rule
+that refuses raises CaseRuleError with a message written for the person
+at the screen; nothing is saved when it does.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from cases.checklist import planning_outstanding, preliminary_outstanding
+from cases.models import (
+    AgreementSignature,
+    Case,
+    Consent,
+    Intervention,
+    ParentCarer,
+    Pupil,
+    ReceivingSchoolApproach,
+    SafeguardingShare,
+)
+from dowimm.schools.models import School
+from meetings.models import PlanningMeeting, PreliminaryMeeting, ReviewMeeting
+from transport.models import TransportRequest
+
+logger = logging.getLogger(__name__)
+
+State = Case.State
+
+
+class CaseRuleError(Exception):
+    """A rule of the scheme refused the change. `field` names the input."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class UpnOnOpenCase(CaseRuleError):
+    def __init__(self, case):
+        super().__init__(
+            f"This UPN is already on an open case, {case.reference}",
+            field="upn",
+        )
+        self.case = case
+
+
+def _lock(case_id, *states):
+    """The case, locked for this transaction, if it is in one of `states`."""
+    case = Case.objects.select_for_update().select_related("pupil").get(pk=case_id)
+    if states and case.state not in states:
+        logger.info("Refused a change to case %s in state %s", case.pk, case.state)
+        raise CaseRuleError(
+            f"This case is at the “{case.get_state_display()}” stage, so that "
+            "cannot be done now. Nothing was changed."
+        )
+    return case
+
+
+def _record(case, user, reason):
+    """Save the case with a history row saying who did what."""
+    case.updated_at = timezone.now()
+    case._history_user = user
+    case._change_reason = reason
+    case.save()
+
+
+def _move(case, transition_name, user, reason):
+    transition_method = getattr(case, transition_name)
+    if not can_proceed(transition_method):
+        logger.info(
+            "Refused transition %s on case %s in state %s",
+            transition_name,
+            case.pk,
+            case.state,
+        )
+        raise CaseRuleError(
+            f"This case has moved on to “{case.get_state_display()}” since the "
+            "page was opened. Nothing was changed."
+        )
+    transition_method()
+    _record(case, user, reason)
+
+
+def _not_before_opened(case, on, field):
+    if on < timezone.localtime(case.opened_at).date():
+        raise CaseRuleError(
+            "The date must be on or after the day the case was opened, "
+            f"{timezone.localtime(case.opened_at):%-d %B %Y}",
+            field=field,
+        )
+
+
+def _not_in_future(on, field):
+    if on > timezone.localdate():
+        raise CaseRuleError("The date must be today or in the past", field=field)
+
+
+def open_case_for_upn(upn):
+    return Case.objects.filter(pupil__upn=upn, state__in=Case.OPEN_STATES).first()
+
+
+# Opening a case and the pupil's details
+
+
+@transaction.atomic
+def case_open(*, user, pupil_details):
+    """Open a case at the user's school for a pupil described by a form."""
+    existing = open_case_for_upn(pupil_details["upn"])
+    if existing:
+        raise UpnOnOpenCase(existing)
+
+    pupil = Pupil(**pupil_details)
+    pupil._history_user = user
+    pupil.save()
+    case = Case(pupil=pupil, home_school=user.school, opened_by=user)
+    # The reference needs the primary key, so the first save is only a
+    # step: the history row comes with the second.
+    case.skip_history_when_saving = True
+    case.save()
+    del case.skip_history_when_saving
+    case.reference = f"DWM-{timezone.localtime(case.opened_at):%Y}-{case.pk:04d}"
+    _record(case, user, "Case opened")
+    return case
+
+
+@transaction.atomic
+def pupil_update(*, case_id, user, pupil_details):
+    case = _lock(case_id, *Case.OPEN_STATES)
+    existing = open_case_for_upn(pupil_details["upn"])
+    if existing and existing.pk != case.pk:
+        raise UpnOnOpenCase(existing)
+
+    pupil = case.pupil
+    for name, value in pupil_details.items():
+        setattr(pupil, name, value)
+    pupil._history_user = user
+    pupil.save()
+    _record(case, user, "Pupil details changed")
+    return pupil
+
+
+@transaction.atomic
+def carer_add(*, case_id, user, details):
+    case = _lock(case_id, *Case.OPEN_STATES)
+    carer = ParentCarer(pupil=case.pupil, **details)
+    carer._history_user = user
+    carer.save()
+    _record(case, user, "Parent or carer added")
+    return carer
+
+
+# Eligibility
+
+
+def eligibility_hard_stop(case, purpose_is_low_attendance):
+    """The reason a DOWIMM can never be used for this pupil, or None."""
+    pupil = case.pupil
+    if pupil.sen_status == Pupil.SenStatus.EHCP:
+        return (
+            "A DOWIMM cannot be used: the pupil has an education, health and "
+            "care plan. Talk to the SEND team about an annual review instead."
+        )
+    if pupil.sen_status == Pupil.SenStatus.YES_TO_PLAN:
+        return (
+            "A DOWIMM cannot be used: the local authority has agreed to issue "
+            "an education, health and care plan for this pupil."
+        )
+    if pupil.in_care:
+        return (
+            "A DOWIMM cannot be used: the pupil is in the care of the local "
+            "authority. Talk to the Virtual School about other support."
+        )
+    if purpose_is_low_attendance:
+        return (
+            "A DOWIMM cannot be used to resolve low attendance. Use the "
+            "attendance support pathway instead."
+        )
+    return None
+
+
+@transaction.atomic
+def case_confirm_eligible(*, case_id, user, answers):
+    """
+    Record why a DOWIMM is appropriate and move the case to preliminary.
+    Outside the scheme's three reasons, an adviser must have been consulted
+    and agreed.
+    """
+    case = _lock(case_id, State.ELIGIBILITY)
+    stop = eligibility_hard_stop(case, answers["purpose_is_low_attendance"])
+    if stop:
+        raise CaseRuleError(stop)
+
+    for name, value in answers.items():
+        setattr(case, name, value)
+    if not case.meets_a_scheme_reason:
+        if not (case.other_reason and case.consulted_adviser and case.consulted_on):
+            raise CaseRuleError(
+                "Outside the three reasons, record the reason, the Inclusion "
+                "Adviser you consulted and when",
+                field="other_reason",
+            )
+        if not case.consultation_agreed:
+            raise CaseRuleError(
+                "The Inclusion Adviser did not agree, so the case cannot go on. "
+                "Close it as not proceeding instead.",
+                field="consultation_agreed",
+            )
+        _not_before_opened(case, case.consulted_on, "consulted_on")
+        _not_in_future(case.consulted_on, "consulted_on")
+    _move(case, "confirm_eligible", user, "Eligibility confirmed")
+    return case
+
+
+# Preliminary
+
+
+@transaction.atomic
+def intervention_add(*, case_id, user, description, started_on, outcome):
+    case = _lock(case_id, State.PRELIMINARY)
+    _not_in_future(started_on, "started_on")
+    intervention = Intervention(
+        case=case,
+        description=description,
+        started_on=started_on,
+        outcome=outcome,
+        recorded_by=user,
+    )
+    intervention._history_user = user
+    intervention.save()
+    _record(case, user, "Intervention recorded")
+    return intervention
+
+
+@transaction.atomic
+def preliminary_meeting_record(*, case_id, user, held_on, attendees, notes):
+    case = _lock(case_id, State.PRELIMINARY)
+    _not_before_opened(case, held_on, "held_on")
+    _not_in_future(held_on, "held_on")
+    meeting, _ = PreliminaryMeeting.objects.update_or_create(
+        case=case,
+        defaults={
+            "held_on": held_on,
+            "attendees": attendees,
+            "notes": notes,
+            "recorded_by": user,
+        },
+    )
+    _record(case, user, "Preliminary meeting recorded")
+    return meeting
+
+
+@transaction.atomic
+def provision_plan_upload(*, case_id, user, upload):
+    case = _lock(case_id, State.PRELIMINARY)
+    old = case.provision_plan.name if case.provision_plan else None
+    case.provision_plan_name = upload.name[:255]
+    case.provision_plan.save(upload.name, upload, save=False)
+    case.provision_plan_uploaded_at = timezone.now()
+    _record(case, user, "Provision Plan uploaded")
+    if old:
+        # Keep the previous file until the new one is safely recorded.
+        transaction.on_commit(lambda: case.provision_plan.storage.delete(old))
+    return case
+
+
+@transaction.atomic
+def pathway_agree(*, case_id, user, decided_on, best_interests_statement):
+    case = _lock(case_id, State.PRELIMINARY)
+    outstanding = preliminary_outstanding(case)
+    if outstanding:
+        raise CaseRuleError(
+            "The pathway can be agreed once the home school has finished: "
+            + ", ".join(outstanding).lower()
+        )
+    _not_before_opened(case, decided_on, "decided_on")
+    _not_in_future(decided_on, "decided_on")
+    case.pathway_decided_by = user
+    case.pathway_decided_on = decided_on
+    case.best_interests_statement = best_interests_statement
+    _move(case, "agree_pathway", user, "Pathway agreed by the Inclusion Adviser")
+    return case
+
+
+@transaction.atomic
+def case_close_not_proceeding(*, case_id, user, reason):
+    case = _lock(case_id, *Case.OPEN_STATES)
+    case.closed_on = timezone.localdate()
+    case.closed_reason = reason
+    case.approaches.filter(answer=ReceivingSchoolApproach.Answer.AWAITING).update(
+        answer=ReceivingSchoolApproach.Answer.WITHDRAWN
+    )
+    _move(case, "close_not_proceeding", user, f"Closed as not proceeding: {reason}")
+    return case
+
+
+# Finding a receiving school
+
+
+def schools_by_distance(case):
+    """Other schools in the authority, nearest to the home school first."""
+    home = case.home_school
+    schools = School.objects.exclude(pk=home.pk).filter(
+        la_code=settings.AUTHORITY_LA_CODE
+    )
+    ranked = [(school.distance_km(home), school) for school in schools]
+    ranked.sort(key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1].name))
+    return ranked
+
+
+@transaction.atomic
+def approach_record(*, case_id, user, school, approached_on, notes):
+    case = _lock(case_id, State.FINDING_SCHOOL)
+    if school.pk == case.home_school_id:
+        raise CaseRuleError(
+            "Choose a school other than the pupil's home school", field="school"
+        )
+    if case.approaches.filter(
+        school=school, answer=ReceivingSchoolApproach.Answer.AWAITING
+    ).exists():
+        raise CaseRuleError(
+            f"{school.name} has already been approached and has not answered yet",
+            field="school",
+        )
+    _not_before_opened(case, approached_on, "approached_on")
+    _not_in_future(approached_on, "approached_on")
+    approach = ReceivingSchoolApproach(
+        case=case, school=school, approached_on=approached_on, notes=notes
+    )
+    approach._history_user = user
+    approach.save()
+    _record(case, user, f"Approached {school.name}")
+    return approach
+
+
+@transaction.atomic
+def approach_answer(*, approach_id, user, accept, notes):
+    """
+    The approached school answers. The first school to accept becomes the
+    receiving school and the case moves to planning; approaches to other
+    schools still waiting are withdrawn.
+    """
+    approach = ReceivingSchoolApproach.objects.get(pk=approach_id)
+    case = _lock(approach.case_id, State.FINDING_SCHOOL)
+    approach.refresh_from_db()
+    if approach.answer != ReceivingSchoolApproach.Answer.AWAITING:
+        raise CaseRuleError(
+            f"This approach has already been answered: "
+            f"{approach.get_answer_display().lower()}. Nothing was changed."
+        )
+
+    approach.answer = (
+        ReceivingSchoolApproach.Answer.ACCEPTED
+        if accept
+        else ReceivingSchoolApproach.Answer.DECLINED
+    )
+    approach.answered_on = timezone.localdate()
+    approach.answered_by = user
+    approach.answer_notes = notes
+    approach._history_user = user
+    approach.save()
+    if not accept:
+        _record(case, user, f"{approach.school.name} declined")
+        return approach
+
+    for other in case.approaches.filter(answer=ReceivingSchoolApproach.Answer.AWAITING):
+        other.answer = ReceivingSchoolApproach.Answer.WITHDRAWN
+        other._history_user = user
+        other.save()
+    case.receiving_school = approach.school
+    _move(case, "accept_placement", user, f"{approach.school.name} accepted")
+    return approach
+
+
+# Planning
+
+
+@transaction.atomic
+def transport_need_record(*, case_id, user, needed):
+    case = _lock(case_id, State.PLANNING)
+    case.transport_needed = needed
+    if needed:
+        TransportRequest.objects.get_or_create(
+            case=case,
+            defaults={
+                "school": case.receiving_school,
+                "requested_on": timezone.localdate(),
+                "requested_by": user,
+            },
+        )
+    else:
+        TransportRequest.objects.filter(
+            case=case, decision=TransportRequest.Decision.AWAITING
+        ).delete()
+    _record(case, user, "Transport needed" if needed else "Transport not needed")
+    return case
+
+
+@transaction.atomic
+def transport_decide(*, case_id, user, approve, notes):
+    """
+    Record the transport decision. A refusal means the placement cannot go
+    ahead at this school, so the home school looks for another.
+    """
+    case = _lock(case_id, State.PLANNING)
+    request = TransportRequest.objects.select_for_update().get(case=case)
+    if request.decision != TransportRequest.Decision.AWAITING:
+        raise CaseRuleError("A decision on this transport request is already recorded")
+    request.decision = (
+        TransportRequest.Decision.APPROVED
+        if approve
+        else TransportRequest.Decision.REFUSED
+    )
+    request.decided_on = timezone.localdate()
+    request.decided_by = user
+    request.decision_notes = notes
+    request._history_user = user
+    request.save()
+    if approve:
+        _record(case, user, "Transport approved")
+        return request
+
+    school = case.receiving_school
+    accepted = case.approaches.get(answer=ReceivingSchoolApproach.Answer.ACCEPTED)
+    accepted.answer = ReceivingSchoolApproach.Answer.WITHDRAWN
+    accepted.answer_notes = f"Transport refused: {notes}"
+    accepted._history_user = user
+    accepted.save()
+    request.delete()
+    case.receiving_school = None
+    case.transport_needed = None
+    _move(
+        case,
+        "return_to_finding_school",
+        user,
+        f"Transport to {school.name} refused; looking for another school",
+    )
+    return request
+
+
+@transaction.atomic
+def consent_record(*, case_id, user, carer, given_on, method):
+    case = _lock(case_id, State.PLANNING)
+    if carer is not None and carer.pupil_id != case.pupil_id:
+        raise CaseRuleError("Choose a parent or carer of this pupil", field="given_by")
+    if case.consents.filter(carer=carer).exists():
+        raise CaseRuleError(
+            "Consent from this person is already recorded", field="given_by"
+        )
+    _not_in_future(given_on, "given_on")
+    consent = Consent(case=case, carer=carer, given_on=given_on, method=method)
+    consent._history_user = user
+    consent.save()
+    _record(case, user, f"Consent recorded: {consent.given_by}")
+    return consent
+
+
+@transaction.atomic
+def planning_meeting_record(*, case_id, user, details, review_dates):
+    case = _lock(case_id, State.PLANNING)
+    held_on = details["held_on"]
+    _not_before_opened(case, held_on, "held_on")
+    _not_in_future(held_on, "held_on")
+    start = details["proposed_start_on"]
+    if start < held_on:
+        raise CaseRuleError(
+            "The proposed start date must be after the planning meeting",
+            field="proposed_start_on",
+        )
+    if any(review <= start for review in review_dates):
+        raise CaseRuleError(
+            "Each review date must be after the proposed start date",
+            field="first_review_on",
+        )
+
+    meeting, _ = PlanningMeeting.objects.update_or_create(
+        case=case, defaults={**details, "recorded_by": user}
+    )
+    case.reviews.filter(held_on__isnull=True).delete()
+    for number, review_on in enumerate(sorted(set(review_dates))):
+        ReviewMeeting.objects.create(
+            case=case, scheduled_for=review_on, face_to_face=number == 0
+        )
+    _record(case, user, "Planning meeting recorded")
+    return meeting
+
+
+@transaction.atomic
+def safeguarding_share_record(*, case_id, user, details):
+    case = _lock(case_id, State.PLANNING)
+    _not_in_future(details["shared_on"], "shared_on")
+    share, _ = SafeguardingShare.objects.update_or_create(
+        case=case, defaults={**details, "shared_by": user}
+    )
+    _record(case, user, "Safeguarding information shared")
+    return share
+
+
+@transaction.atomic
+def safer_recruitment_record(*, case_id, user, assured_by, assured_on):
+    case = _lock(case_id, State.PLANNING)
+    _not_in_future(assured_on, "assured_on")
+    case.safer_recruitment_assured_by = assured_by
+    case.safer_recruitment_assured_on = assured_on
+    _record(case, user, "Safer-recruitment assurance given")
+    return case
+
+
+@transaction.atomic
+def named_contact_record(*, case_id, user, side, name, email):
+    """`side` is "home" or "receiving": each school names its own contact."""
+    case = _lock(case_id, State.PLANNING)
+    setattr(case, f"{side}_contact_name", name)
+    setattr(case, f"{side}_contact_email", email)
+    _record(case, user, f"Named contact for the {side} school recorded")
+    return case
+
+
+@transaction.atomic
+def tour_record(*, case_id, user, tour_on):
+    case = _lock(case_id, State.PLANNING)
+    case.tour_on = tour_on
+    _record(case, user, "Tour of the receiving school recorded")
+    return case
+
+
+@transaction.atomic
+def signature_record(
+    *, case_id, user, party, carer, signed_by_name, signed_on, method, scan
+):
+    case = _lock(case_id, State.PLANNING)
+    is_carer = party == AgreementSignature.Party.PARENT_CARER
+    if is_carer and (carer is None or carer.pupil_id != case.pupil_id):
+        raise CaseRuleError("Choose which parent or carer signed", field="party")
+    if case.signatures.filter(party=party, carer=carer if is_carer else None).exists():
+        raise CaseRuleError("This party's signature is already recorded", field="party")
+    if method == AgreementSignature.Method.PAPER and not scan:
+        raise CaseRuleError("Upload a scan of the signed paper copy", field="scan")
+    _not_in_future(signed_on, "signed_on")
+
+    signature = AgreementSignature(
+        case=case,
+        party=party,
+        carer=carer if is_carer else None,
+        signed_by_name=signed_by_name,
+        signed_on=signed_on,
+        method=method,
+        recorded_by=user,
+    )
+    if scan:
+        signature.scan.save(scan.name, scan, save=False)
+    signature._history_user = user
+    signature.save()
+    _record(case, user, f"Agreement signed: {signature.get_party_display()}")
+    return signature
+
+
+# The placement
+
+
+def provisional_expected_end(start, school_days=None):
+    """
+    The 40th weekday from the start (counted as day 1) that is not an
+    England bank holiday. Provisional: it ignores term dates.
+    """
+    import holidays
+
+    school_days = school_days or settings.DOWIMM_PLACEMENT_SCHOOL_DAYS
+    bank_holidays = holidays.country_holidays(
+        "GB", subdiv="ENG", years=range(start.year, start.year + 2)
+    )
+    day, counted = start, 0
+    while True:
+        if day.weekday() < 5 and day not in bank_holidays:
+            counted += 1
+            if counted == school_days:
+                return day
+        day += datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def placement_start(*, case_id, user, started_on):
+    case = _lock(case_id, State.PLANNING)
+    outstanding = planning_outstanding(case)
+    if outstanding:
+        raise CaseRuleError(
+            "The placement can start once planning is complete. Still to do: "
+            + ", ".join(outstanding).lower()
+        )
+    if started_on < case.planning_meeting.held_on:
+        raise CaseRuleError(
+            "The start date must be after the planning meeting", field="started_on"
+        )
+    if started_on != _next_weekday(started_on):
+        raise CaseRuleError(
+            f"The receiving school is closed on {started_on:%A %-d %B %Y}. "
+            f"Choose a school day, such as {_next_weekday(started_on):%A %-d %B %Y}",
+            field="started_on",
+        )
+    case.started_on = started_on
+    case.expected_end_on = provisional_expected_end(started_on)
+    case.expected_end_explanation = (
+        f"Provisional: {settings.DOWIMM_PLACEMENT_SCHOOL_DAYS} weekdays from "
+        f"{started_on:%a %-d %b %Y}, skipping bank holidays but not yet school "
+        "holidays or training days"
+    )
+    _move(case, "start_placement", user, "Placement started")
+    return case
+
+
+def _next_weekday(on):
+    import holidays
+
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=on.year)
+    while on.weekday() >= 5 or on in bank_holidays:
+        on += datetime.timedelta(days=1)
+    return on

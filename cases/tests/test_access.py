@@ -1,0 +1,242 @@
+"""
+Every case URL, as every role: allowed (200) or denied (404).
+
+The expected sets are written from the scheme's access rules, not read
+back from cases.rules, so a change to the rules that breaks them fails.
+"""
+
+import datetime
+from importlib import import_module
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from cases import services
+from cases.models import AgreementSignature, Case
+from cases.rules import can
+from cases.selectors import cases_visible_to
+from cases.tests.factories import PDF_BYTES, Cast
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
+
+EVERYONE = {
+    "home-staff",
+    "home-dsl",
+    "receiving-staff",
+    "receiving-dsl",
+    "other-staff",
+    "adviser",
+    "other-adviser",
+    "fair-access",
+    "transport",
+    "admin",
+}
+HOME = {"home-staff", "home-dsl"}
+RECEIVING = {"receiving-staff", "receiving-dsl"}
+CASE_READERS = HOME | RECEIVING | {"adviser", "fair-access"}
+
+# URL name -> who may open it on a case in planning, with transport asked
+# for and a paper signature on file.
+PLANNING_CASE_URLS = {
+    "cases:detail": CASE_READERS,
+    "cases:pupil_edit": HOME,
+    "cases:carer_add": HOME,
+    "cases:eligibility": HOME,
+    "cases:intervention_add": HOME,
+    "cases:provision_plan": HOME,
+    "cases:provision_plan_file": CASE_READERS,
+    "cases:pathway": {"adviser"},
+    "cases:close": HOME,
+    "cases:approach_add": HOME,
+    "cases:transport_need": HOME,
+    "cases:consent_add": HOME,
+    "cases:safeguarding": {"home-dsl"},
+    "cases:safer_recruitment": RECEIVING,
+    "cases:home_contact": HOME,
+    "cases:receiving_contact": RECEIVING,
+    "cases:tour": RECEIVING,
+    "cases:signature_add": HOME,
+    "cases:start": HOME,
+    "meetings:preliminary": HOME,
+    "meetings:planning": HOME,
+    "transport:decide": {"transport"},
+}
+EXTRA_ARGUMENT_URLS = {"cases:approach_answer", "cases:signature_scan"}
+
+
+@pytest.fixture
+def cast():
+    with time_machine.travel(TODAY, tick=False):
+        yield Cast()
+
+
+@pytest.fixture
+def planning_case(cast):
+    with time_machine.travel(TODAY, tick=False):
+        case = cast.planning_case()
+        services.transport_need_record(
+            case_id=case.pk, user=cast.home_staff, needed=True
+        )
+        services.signature_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            party=AgreementSignature.Party.PUPIL,
+            carer=None,
+            signed_by_name="Rowan Testpupil",
+            signed_on=datetime.date(2026, 12, 3),
+            method=AgreementSignature.Method.PAPER,
+            scan=ContentFile(PDF_BYTES, name="signed.pdf"),
+        )
+    return Case.objects.get(pk=case.pk)
+
+
+def users_by_name(cast):
+    return {
+        user.username: user for user in vars(cast).values() if hasattr(user, "username")
+    }
+
+
+def case_url_names():
+    """Every named URL, in the case apps, that takes a case's pk."""
+    names = set()
+    for module in ("cases.urls", "meetings.urls", "transport.urls"):
+        urlconf = import_module(module)
+        for pattern in urlconf.urlpatterns:
+            if "pk" in pattern.pattern.converters:
+                names.add(f"{urlconf.app_name}:{pattern.name}")
+    return names
+
+
+def test_the_matrix_covers_every_case_url():
+    assert case_url_names() == set(PLANNING_CASE_URLS) | EXTRA_ARGUMENT_URLS
+
+
+@pytest.mark.parametrize("url_name", sorted(PLANNING_CASE_URLS))
+def test_each_case_url_as_each_role(client, cast, planning_case, url_name):
+    url = reverse(url_name, args=[planning_case.pk])
+    allowed = PLANNING_CASE_URLS[url_name]
+
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        response = client.get(url)
+        expected = 200 if username in allowed else 404
+        assert response.status_code == expected, f"{username} GET {url}"
+
+
+@pytest.mark.parametrize("url_name", sorted(PLANNING_CASE_URLS))
+def test_denied_posts_change_nothing(client, cast, planning_case, url_name):
+    url = reverse(url_name, args=[planning_case.pk])
+    before = planning_case.history.count()
+
+    for username in sorted(EVERYONE - PLANNING_CASE_URLS[url_name]):
+        client.force_login(users_by_name(cast)[username])
+        response = client.post(url, {"reason": "crafted", "needed": "False"})
+        assert response.status_code == 404, f"{username} POST {url}"
+
+    assert planning_case.history.count() == before
+
+
+def test_signature_scan_is_for_case_readers_only(client, cast, planning_case):
+    signature = planning_case.signatures.get()
+    url = reverse("cases:signature_scan", args=[planning_case.pk, signature.pk])
+
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        response = client.get(url)
+        expected = 200 if username in CASE_READERS else 404
+        assert response.status_code == expected, username
+        if expected == 200:
+            assert b"".join(response.streaming_content) == PDF_BYTES
+            assert response["Cache-Control"] == "no-store"
+            assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_approached_school_sees_a_referral_summary_and_may_answer(client, cast):
+    with time_machine.travel(TODAY, tick=False):
+        case, approach = cast.approached_case()
+    answer_url = reverse("cases:approach_answer", args=[case.pk, approach.pk])
+
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        detail = client.get(reverse("cases:detail", args=[case.pk]))
+        answer = client.get(answer_url)
+        assert detail.status_code == (200 if username in CASE_READERS else 404)
+        assert answer.status_code == (200 if username in RECEIVING else 404)
+
+    client.force_login(cast.receiving_staff)
+    summary = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Referral" in summary
+    assert "carer@example.invalid" not in summary
+    assert "01632 960001" not in summary
+    assert "1 Example Street" not in summary
+
+
+def test_a_school_that_declined_no_longer_sees_the_case(client, cast):
+    with time_machine.travel(TODAY, tick=False):
+        case, approach = cast.approached_case()
+        services.approach_answer(
+            approach_id=approach.pk, user=cast.receiving_staff, accept=False, notes=""
+        )
+
+    client.force_login(cast.receiving_staff)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_safeguarding_details_show_only_to_dsls_the_adviser_and_fair_access(
+    client, cast, planning_case
+):
+    services.safeguarding_share_record(
+        case_id=planning_case.pk,
+        user=cast.home_dsl,
+        details={
+            "multi_agency_plans": "Child in need plan held by children's services",
+            "allocated_workers": "Social worker on the duty team",
+            "recording_and_sharing_plan": "Weekly call between DSLs",
+            "shared_on": datetime.date(2026, 12, 3),
+        },
+    )
+    may_see = {"home-dsl", "receiving-dsl", "adviser", "fair-access"}
+
+    for username in CASE_READERS:
+        client.force_login(users_by_name(cast)[username])
+        page = client.get(reverse("cases:detail", args=[planning_case.pk]))
+        shown = "Child in need plan held by children" in page.content.decode()
+        assert shown == (username in may_see), username
+
+
+def test_a_closed_case_can_be_read_but_not_changed(client, cast, planning_case):
+    services.case_close_not_proceeding(
+        case_id=planning_case.pk, user=cast.home_staff, reason="Family moved away"
+    )
+    client.force_login(cast.home_staff)
+
+    assert (
+        client.get(reverse("cases:detail", args=[planning_case.pk])).status_code == 200
+    )
+    assert (
+        client.get(reverse("cases:carer_add", args=[planning_case.pk])).status_code
+        == 404
+    )
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, planning_case):
+    for url_name in PLANNING_CASE_URLS:
+        response = client.get(reverse(url_name, args=[planning_case.pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_case_list_matches_the_case_permissions(cast, planning_case):
+    with time_machine.travel(TODAY, tick=False):
+        approached, _ = cast.approached_case(serial=2)
+        other_home = cast.open_case(serial=3)
+    cases = [planning_case, approached, other_home]
+
+    for username, user in users_by_name(cast).items():
+        listed = set(cases_visible_to(user))
+        permitted = {case for case in cases if can(user, "cases.view_referral", case)}
+        assert listed == permitted, username

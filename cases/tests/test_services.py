@@ -1,0 +1,531 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+
+from cases import services
+from cases.models import (
+    AgreementSignature,
+    Case,
+    Consent,
+    Pupil,
+    ReceivingSchoolApproach,
+)
+from cases.services import CaseRuleError, UpnOnOpenCase
+from cases.tests.factories import ELIGIBLE_ANSWERS, PDF_BYTES, Cast, pupil_details
+from meetings.models import ReviewMeeting
+from transport.models import TransportRequest
+
+pytestmark = pytest.mark.django_db
+
+# Thursday 3 December 2026, a school day with no bank holiday near it.
+TODAY = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def cast():
+    return Cast()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def test_opening_a_case_gives_a_reference_and_one_history_row(cast):
+    case = cast.open_case()
+
+    assert case.reference == f"DWM-2026-{case.pk:04d}"
+    assert case.state == Case.State.ELIGIBILITY
+    history = list(case.history.all())
+    assert len(history) == 1
+    assert history[0].history_change_reason == "Case opened"
+    assert history[0].history_user == cast.home_staff
+
+
+def test_decomposed_names_are_stored_precomposed(cast):
+    case = cast.open_case(legal_first_names="Zoe\u0308", legal_surname="Sia\u0302n")
+
+    pupil = Pupil.objects.get(pk=case.pupil_id)
+    assert pupil.legal_first_names == "Zo\u00eb"
+    assert pupil.legal_surname == "Si\u00e2n"
+
+
+def test_upn_already_on_an_open_case_is_refused(cast):
+    first = cast.open_case(serial=7)
+
+    with pytest.raises(UpnOnOpenCase) as refused:
+        cast.open_case(serial=7)
+
+    assert refused.value.case == first
+    assert Case.objects.count() == 1
+
+
+def test_upn_of_a_closed_case_can_start_a_new_one(cast):
+    first = cast.open_case(serial=7)
+    services.case_close_not_proceeding(
+        case_id=first.pk, user=cast.home_staff, reason="Family moved away"
+    )
+
+    second = cast.open_case(serial=7)
+
+    assert second.pk != first.pk
+
+
+@pytest.mark.parametrize(
+    ("pupil", "low_attendance", "reason"),
+    [
+        (
+            {"sen_status": Pupil.SenStatus.EHCP},
+            False,
+            "education, health and care plan",
+        ),
+        ({"sen_status": Pupil.SenStatus.YES_TO_PLAN}, False, "agreed to issue"),
+        ({"in_care": True}, False, "in the care of the local authority"),
+        ({}, True, "cannot be used to resolve low attendance"),
+    ],
+)
+def test_hard_stops_refuse_eligibility_and_save_nothing(
+    cast, pupil, low_attendance, reason
+):
+    case = cast.open_case(**pupil)
+    answers = {**ELIGIBLE_ANSWERS, "purpose_is_low_attendance": low_attendance}
+
+    with pytest.raises(CaseRuleError, match=reason):
+        services.case_confirm_eligible(
+            case_id=case.pk, user=cast.home_staff, answers=answers
+        )
+
+    case.refresh_from_db()
+    assert case.state == Case.State.ELIGIBILITY
+    assert not case.internal_strategies_exhausted
+
+
+def test_outside_the_three_reasons_needs_an_adviser_consulted(cast):
+    case = cast.open_case()
+    answers = {
+        **ELIGIBLE_ANSWERS,
+        "internal_strategies_exhausted": False,
+        "at_risk_of_exclusion": False,
+        "other_reason": "Relationship breakdown with peers",
+    }
+
+    with pytest.raises(CaseRuleError, match="Inclusion Adviser you consulted"):
+        services.case_confirm_eligible(
+            case_id=case.pk, user=cast.home_staff, answers=answers
+        )
+
+
+def test_outside_the_three_reasons_goes_ahead_when_the_adviser_agreed(cast):
+    case = cast.open_case()
+    answers = {
+        **ELIGIBLE_ANSWERS,
+        "internal_strategies_exhausted": False,
+        "at_risk_of_exclusion": False,
+        "other_reason": "Relationship breakdown with peers",
+        "consulted_adviser": cast.adviser,
+        "consulted_on": datetime.date(2026, 12, 3),
+        "consultation_agreed": True,
+    }
+
+    case = services.case_confirm_eligible(
+        case_id=case.pk, user=cast.home_staff, answers=answers
+    )
+
+    assert case.state == Case.State.PRELIMINARY
+    assert case.consulted_adviser == cast.adviser
+
+
+def test_outside_the_three_reasons_stops_when_the_adviser_disagreed(cast):
+    case = cast.open_case()
+    answers = {
+        **ELIGIBLE_ANSWERS,
+        "internal_strategies_exhausted": False,
+        "at_risk_of_exclusion": False,
+        "other_reason": "Relationship breakdown with peers",
+        "consulted_adviser": cast.adviser,
+        "consulted_on": datetime.date(2026, 12, 3),
+        "consultation_agreed": False,
+    }
+
+    with pytest.raises(CaseRuleError, match="did not agree"):
+        services.case_confirm_eligible(
+            case_id=case.pk, user=cast.home_staff, answers=answers
+        )
+
+
+def test_confirming_eligibility_twice_is_refused_with_a_clear_message(cast):
+    case = cast.preliminary_case()
+
+    with pytest.raises(CaseRuleError, match="“Preliminary” stage"):
+        services.case_confirm_eligible(
+            case_id=case.pk, user=cast.home_staff, answers=ELIGIBLE_ANSWERS
+        )
+
+
+def test_meeting_dated_before_the_case_was_opened_is_refused(cast):
+    case = cast.preliminary_case()
+
+    with pytest.raises(CaseRuleError, match="on or after the day the case was opened"):
+        services.preliminary_meeting_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            held_on=datetime.date(2026, 12, 2),
+            attendees="Head of year",
+            notes="",
+        )
+
+
+def test_pathway_cannot_be_agreed_before_the_preliminary_tasks(cast):
+    case = cast.preliminary_case()
+
+    with pytest.raises(CaseRuleError) as refused:
+        services.pathway_agree(
+            case_id=case.pk,
+            user=cast.adviser,
+            decided_on=datetime.date(2026, 12, 3),
+            best_interests_statement="Fresh start",
+        )
+
+    message = refused.value.message
+    assert "record interventions already tried" in message
+    assert "record the preliminary meeting" in message
+    assert "upload the provision plan" in message
+
+
+def test_agreeing_the_pathway_moves_the_case_to_finding_a_school(cast):
+    case = cast.finding_school_case()
+
+    assert case.state == Case.State.FINDING_SCHOOL
+    assert case.pathway_decided_by == cast.adviser
+    reasons = [row.history_change_reason for row in case.history.all()]
+    assert "Pathway agreed by the Inclusion Adviser" in reasons
+
+
+def test_approaching_the_home_school_itself_is_refused(cast):
+    case = cast.finding_school_case()
+
+    with pytest.raises(CaseRuleError, match="other than the pupil's home school") as e:
+        services.approach_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            school=cast.home_school,
+            approached_on=datetime.date(2026, 12, 3),
+            notes="",
+        )
+    assert e.value.field == "school"
+
+
+def test_approaching_a_school_still_to_answer_is_refused(cast):
+    case, _ = cast.approached_case()
+
+    with pytest.raises(CaseRuleError, match="already been approached"):
+        services.approach_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            school=cast.receiving_school,
+            approached_on=datetime.date(2026, 12, 3),
+            notes="",
+        )
+
+
+def test_schools_are_ranked_by_distance_from_the_home_school(cast):
+    case = cast.finding_school_case()
+
+    ranked = services.schools_by_distance(case)
+
+    # Home (620000, 308000) to Receiving (623000, 310000): sqrt(3000² + 2000²)
+    # = 3605.6 m; to Other (630000, 300000): sqrt(10000² + 8000²) = 12806.2 m.
+    assert [school.name for _, school in ranked] == [
+        "Receiving Academy",
+        "Other Academy",
+    ]
+    assert ranked[0][0] == pytest.approx(3.6056, abs=1e-4)
+    assert ranked[1][0] == pytest.approx(12.8062, abs=1e-4)
+
+
+def test_accepting_makes_the_receiving_school_and_withdraws_other_approaches(cast):
+    case, approach = cast.approached_case()
+    other = services.approach_record(
+        case_id=case.pk,
+        user=cast.home_staff,
+        school=cast.other_school,
+        approached_on=datetime.date(2026, 12, 3),
+        notes="",
+    )
+
+    services.approach_answer(
+        approach_id=approach.pk, user=cast.receiving_staff, accept=True, notes=""
+    )
+
+    case.refresh_from_db()
+    other.refresh_from_db()
+    assert case.state == Case.State.PLANNING
+    assert case.receiving_school == cast.receiving_school
+    assert other.answer == ReceivingSchoolApproach.Answer.WITHDRAWN
+
+
+def test_answering_an_approach_twice_is_refused(cast):
+    case, approach = cast.approached_case()
+    services.approach_answer(
+        approach_id=approach.pk, user=cast.receiving_staff, accept=False, notes=""
+    )
+
+    with pytest.raises(CaseRuleError, match="already been answered: declined"):
+        services.approach_answer(
+            approach_id=approach.pk, user=cast.receiving_staff, accept=True, notes=""
+        )
+
+    case.refresh_from_db()
+    assert case.state == Case.State.FINDING_SCHOOL
+    assert case.receiving_school is None
+
+
+def test_refused_transport_sends_the_home_school_back_to_finding_a_school(cast):
+    case = cast.planning_case()
+    services.transport_need_record(case_id=case.pk, user=cast.home_staff, needed=True)
+
+    services.transport_decide(
+        case_id=case.pk, user=cast.transport, approve=False, notes="No viable route"
+    )
+
+    case.refresh_from_db()
+    assert case.state == Case.State.FINDING_SCHOOL
+    assert case.receiving_school is None
+    assert not TransportRequest.objects.filter(case=case).exists()
+    approach = case.approaches.get()
+    assert approach.answer == ReceivingSchoolApproach.Answer.WITHDRAWN
+
+
+def complete_planning(cast, case, *, transport=False):
+    user = cast.home_staff
+    carer = case.pupil.carers.get()
+    for given_by in (None, carer):
+        services.consent_record(
+            case_id=case.pk,
+            user=user,
+            carer=given_by,
+            given_on=datetime.date(2026, 12, 3),
+            method=Consent.Method.IN_PERSON,
+        )
+    services.planning_meeting_record(
+        case_id=case.pk,
+        user=user,
+        details={
+            "held_on": datetime.date(2026, 12, 3),
+            "attendees": "Everyone",
+            "family_understand_process": True,
+            "support_agreed": "Breakfast club",
+            "engagement_level": "Attends every lesson",
+            "attendance_threshold_percent": 90,
+            "proposed_start_on": datetime.date(2026, 12, 7),
+        },
+        review_dates=[datetime.date(2026, 12, 18), datetime.date(2027, 1, 15)],
+    )
+    services.transport_need_record(case_id=case.pk, user=user, needed=transport)
+    services.safeguarding_share_record(
+        case_id=case.pk,
+        user=cast.home_dsl,
+        details={
+            "multi_agency_plans": "None",
+            "allocated_workers": "None",
+            "recording_and_sharing_plan": "Weekly call between DSLs",
+            "shared_on": datetime.date(2026, 12, 3),
+        },
+    )
+    services.safer_recruitment_record(
+        case_id=case.pk,
+        user=cast.receiving_staff,
+        assured_by="Head teacher",
+        assured_on=datetime.date(2026, 12, 3),
+    )
+    for side, person in (("home", user), ("receiving", cast.receiving_staff)):
+        services.named_contact_record(
+            case_id=case.pk,
+            user=person,
+            side=side,
+            name="Named contact",
+            email="contact@example.invalid",
+        )
+    services.tour_record(
+        case_id=case.pk, user=cast.receiving_staff, tour_on=datetime.date(2026, 12, 4)
+    )
+    Party = AgreementSignature.Party
+    for party, signer in (
+        (Party.HOME_SCHOOL, None),
+        (Party.RECEIVING_SCHOOL, None),
+        (Party.PARENT_CARER, carer),
+        (Party.PUPIL, None),
+    ):
+        services.signature_record(
+            case_id=case.pk,
+            user=user,
+            party=party,
+            carer=signer,
+            signed_by_name="A Signer",
+            signed_on=datetime.date(2026, 12, 3),
+            method=AgreementSignature.Method.IN_APP,
+            scan=None,
+        )
+
+
+def test_planning_meeting_proposes_the_review_dates(cast):
+    case = cast.planning_case()
+    complete_planning(cast, case)
+
+    reviews = list(ReviewMeeting.objects.filter(case=case))
+    assert [r.scheduled_for for r in reviews] == [
+        datetime.date(2026, 12, 18),
+        datetime.date(2027, 1, 15),
+    ]
+    assert [r.face_to_face for r in reviews] == [True, False]
+
+
+def test_placement_cannot_start_while_planning_is_incomplete(cast):
+    case = cast.planning_case()
+
+    with pytest.raises(CaseRuleError, match="Still to do: ") as refused:
+        services.placement_start(
+            case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
+        )
+
+    assert "record the planning meeting" in refused.value.message
+    case.refresh_from_db()
+    assert case.state == Case.State.PLANNING
+
+
+def test_placement_needing_transport_waits_for_the_decision(cast):
+    case = cast.planning_case()
+    complete_planning(cast, case, transport=True)
+
+    with pytest.raises(CaseRuleError, match="transport decision"):
+        services.placement_start(
+            case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
+        )
+
+    services.transport_decide(
+        case_id=case.pk, user=cast.transport, approve=True, notes="Taxi agreed"
+    )
+    case = services.placement_start(
+        case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
+    )
+    assert case.state == Case.State.ACTIVE
+
+
+def test_placement_cannot_start_on_a_weekend(cast):
+    case = cast.planning_case()
+    complete_planning(cast, case)
+
+    with pytest.raises(CaseRuleError, match="Monday 7 December 2026") as refused:
+        services.placement_start(
+            case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 5)
+        )
+    assert refused.value.field == "started_on"
+
+
+def test_placement_start_sets_the_provisional_expected_end(cast):
+    case = cast.planning_case()
+    complete_planning(cast, case)
+
+    case = services.placement_start(
+        case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
+    )
+
+    # From Mon 7 Dec 2026, weekdays less bank holidays: 7-11, 14-18 and
+    # 21-24 Dec make 14; 25 and 28 Dec (Boxing Day's substitute) are bank
+    # holidays; 29-31 Dec make 17; 1 Jan is a bank holiday; then 4-8 Jan
+    # (22), 11-15 (27), 18-22 (32), 25-29 (37), and 1-3 Feb make 40.
+    assert case.expected_end_on == datetime.date(2027, 2, 3)
+    assert case.expected_end_explanation.startswith("Provisional:")
+    assert case.state == Case.State.ACTIVE
+
+
+def test_provisional_end_of_eight_weeks_without_bank_holidays():
+    # Mon 13 Oct 2025 is day 1; 40 weekdays later is Fri 5 Dec 2025.
+    assert services.provisional_expected_end(datetime.date(2025, 10, 13)) == (
+        datetime.date(2025, 12, 5)
+    )
+
+
+def test_paper_signature_needs_a_scan(cast):
+    case = cast.planning_case()
+
+    with pytest.raises(CaseRuleError, match="Upload a scan"):
+        services.signature_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            party=AgreementSignature.Party.PUPIL,
+            carer=None,
+            signed_by_name="Rowan Testpupil",
+            signed_on=datetime.date(2026, 12, 3),
+            method=AgreementSignature.Method.PAPER,
+            scan=None,
+        )
+
+
+def test_paper_signature_with_a_scan_is_stored_privately(cast, settings):
+    case = cast.planning_case()
+
+    signature = services.signature_record(
+        case_id=case.pk,
+        user=cast.home_staff,
+        party=AgreementSignature.Party.PUPIL,
+        carer=None,
+        signed_by_name="Rowan Testpupil",
+        signed_on=datetime.date(2026, 12, 3),
+        method=AgreementSignature.Method.PAPER,
+        scan=ContentFile(PDF_BYTES, name="signed.pdf"),
+    )
+
+    path = settings.PRIVATE_MEDIA_ROOT / signature.scan.name
+    assert path.read_bytes() == PDF_BYTES
+
+
+def test_the_same_party_cannot_sign_twice(cast):
+    case = cast.planning_case()
+    kwargs = {
+        "case_id": case.pk,
+        "user": cast.home_staff,
+        "party": AgreementSignature.Party.HOME_SCHOOL,
+        "carer": None,
+        "signed_by_name": "Head teacher",
+        "signed_on": datetime.date(2026, 12, 3),
+        "method": AgreementSignature.Method.IN_APP,
+        "scan": None,
+    }
+    services.signature_record(**kwargs)
+
+    with pytest.raises(CaseRuleError, match="already recorded"):
+        services.signature_record(**kwargs)
+
+
+def test_closing_withdraws_approaches_still_waiting(cast):
+    case, approach = cast.approached_case()
+
+    services.case_close_not_proceeding(
+        case_id=case.pk, user=cast.home_staff, reason="Family moved away"
+    )
+
+    approach.refresh_from_db()
+    case.refresh_from_db()
+    assert case.state == Case.State.NOT_PROCEEDING
+    assert approach.answer == ReceivingSchoolApproach.Answer.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "year"),
+    [
+        # Born 1 Sep 2013: 11 on 31 Aug 2025, so Year 7 in 2025-26.
+        (datetime.date(2013, 9, 1), datetime.date(2025, 9, 3), 7),
+        # Born 31 Aug 2013: already 12 on 31 Aug 2025, so Year 8.
+        (datetime.date(2013, 8, 31), datetime.date(2025, 9, 3), 8),
+        # The same pupil in July 2026 is still in Year 8 until September.
+        (datetime.date(2013, 8, 31), datetime.date(2026, 7, 17), 8),
+    ],
+)
+def test_year_group_follows_the_1_september_cut_off(born, on, year):
+    pupil = Pupil(**pupil_details(date_of_birth=born))
+
+    assert pupil.year_group(on) == year

@@ -1,0 +1,57 @@
+from django.contrib.auth.decorators import login_required
+
+from cases import services
+from cases.selectors import get_case_or_404
+from cases.views import case_form_page
+from meetings.forms import PlanningMeetingForm, PreliminaryMeetingForm
+
+
+def _initial(meeting, form_class):
+    if meeting is None:
+        return {}
+    return {
+        name: getattr(meeting, name)
+        for name in form_class.base_fields
+        if hasattr(meeting, name)
+    }
+
+
+@login_required
+def preliminary(request, pk):
+    case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
+    meeting = getattr(case, "preliminary_meeting", None)
+    form = PreliminaryMeetingForm(
+        request.POST or None, initial=_initial(meeting, PreliminaryMeetingForm)
+    )
+    return case_form_page(
+        request,
+        case,
+        form,
+        title="Preliminary meeting with the Inclusion Adviser",
+        done="Preliminary meeting recorded",
+        save=lambda form: services.preliminary_meeting_record(
+            case_id=case.pk, user=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@login_required
+def planning(request, pk):
+    case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
+    meeting = getattr(case, "planning_meeting", None)
+    form = PlanningMeetingForm(
+        request.POST or None, initial=_initial(meeting, PlanningMeetingForm)
+    )
+    return case_form_page(
+        request,
+        case,
+        form,
+        title="Planning meeting",
+        done="Planning meeting recorded",
+        save=lambda form: services.planning_meeting_record(
+            case_id=case.pk,
+            user=request.user,
+            details=form.details(),
+            review_dates=form.review_dates(),
+        ),
+    )

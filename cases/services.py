@@ -295,14 +295,20 @@ def case_close_not_proceeding(*, case_id, user, reason):
     case = _lock(case_id, *Case.OPEN_STATES)
     case.closed_on = timezone.localdate()
     case.closed_reason = reason
-    case.approaches.filter(answer=ReceivingSchoolApproach.Answer.AWAITING).update(
-        answer=ReceivingSchoolApproach.Answer.WITHDRAWN
-    )
+    _withdraw_awaiting_approaches(case, user)
     _move(case, "close_not_proceeding", user, f"Closed as not proceeding: {reason}")
     return case
 
 
 # Finding a receiving school
+
+
+def _withdraw_awaiting_approaches(case, user):
+    awaiting = case.approaches.filter(answer=ReceivingSchoolApproach.Answer.AWAITING)
+    for approach in awaiting:
+        approach.answer = ReceivingSchoolApproach.Answer.WITHDRAWN
+        approach._history_user = user
+        approach.save()
 
 
 def schools_by_distance(case):
@@ -371,10 +377,7 @@ def approach_answer(*, approach_id, user, accept, notes):
         _record(case, user, f"{approach.school.name} declined")
         return approach
 
-    for other in case.approaches.filter(answer=ReceivingSchoolApproach.Answer.AWAITING):
-        other.answer = ReceivingSchoolApproach.Answer.WITHDRAWN
-        other._history_user = user
-        other.save()
+    _withdraw_awaiting_approaches(case, user)
     case.receiving_school = approach.school
     _move(case, "accept_placement", user, f"{approach.school.name} accepted")
     return approach

@@ -4,6 +4,8 @@
 #   make test    the whole test suite, browser tests included
 #   make lint    ruff, as CI runs it
 #   make format  rewrite the Python files in place
+#   make bench   seed county- and England-sized data in PostgreSQL and time
+#                the pages; writes bench/results.json
 #
 # Each set-up step leaves a stamp file and only runs again when its inputs
 # change, so a second `make run` starts in seconds and keeps the database.
@@ -27,7 +29,7 @@ SYSTEM_PACKAGES := fonts-liberation2 fonts-noto-core
 # Playwright cannot download browsers here, so the tests drive Debian's.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format system-packages chromium
+.PHONY: run test lint format bench system-packages chromium
 
 
 # --- Python -----------------------------------------------------------------
@@ -106,6 +108,15 @@ run: $(VENV)/.installed-requirements static/build/.built system-packages
 
 test: $(VENV)/.installed-requirements-test static/build/.built chromium
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The scratch database dowimm_bench is created and dropped on the PostgreSQL
+# at BENCH_POSTGRES (postgres://postgres@127.0.0.1:5432 unless set); wrk is
+# the load generator. BENCH_SIZES="county" skips the England-sized run.
+BENCH_SIZES ?= county england
+
+bench: $(VENV)/.installed-requirements-test static/build/.built
+	$(call apt-ensure,wrk)
+	$(PYTHON) bench/run.py --sizes $(BENCH_SIZES)
 
 lint: $(VENV)/.installed-requirements-test
 	$(VENV)/bin/ruff check .

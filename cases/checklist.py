@@ -8,8 +8,14 @@ same lists as the guards on moving a case on, so the two never disagree.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import AgreementSignature, Case
+from dowimm.documents.selectors import (
+    KIND_FOR_DOCUMENT,
+    awaited_parties,
+    current_version,
+)
 
 HOME = "Home school"
 HOME_DSL = "Home school DSL"
@@ -17,6 +23,10 @@ RECEIVING = "Receiving school"
 ADVISER = "Inclusion Adviser"
 TRANSPORT = "Transport officer"
 APPROACHED = "Approached schools"
+RECEIVING_DSL = "Receiving school DSL"
+EITHER = "Either school"
+BOTH = "Both schools"
+FAIR_ACCESS = "Fair Access team"
 
 
 @dataclass(frozen=True)
@@ -28,9 +38,11 @@ class Task:
     permission: str
     status: str = ""
     required: bool = True
+    overdue: bool = False
+    url_extra: tuple = ()
 
     def url(self, case):
-        return reverse(self.url_name, args=[case.pk])
+        return reverse(self.url_name, args=[case.pk, *self.url_extra])
 
 
 def eligibility_tasks(case):
@@ -118,9 +130,15 @@ def _signature_parties(case):
     return parties
 
 
-def signatures_awaited(case):
-    signed = {(s.party, s.carer_id) for s in case.signatures.all()}
-    return [party for party in _signature_parties(case) if party not in signed]
+def signatures_awaited(case, document=AgreementSignature.Document.DOWIMM_AGREEMENT):
+    """
+    (party, carer id) pairs still to sign the current version of the
+    document, in app, online or on paper; everyone while none is prepared.
+    """
+    version = current_version(case, KIND_FOR_DOCUMENT[document])
+    if version is None:
+        return _signature_parties(case)
+    return [(p["party"], p["carer_id"]) for p in awaited_parties(version)]
 
 
 def consents_awaited(case):
@@ -136,31 +154,23 @@ def consents_awaited(case):
 
 def _transport_task(case):
     request = getattr(case, "transport_request", None)
-    if case.transport_needed is None:
-        return Task(
-            "Record whether transport is needed",
-            HOME,
-            False,
-            "cases:transport_need",
-            "cases.act_for_home_school",
-        )
     if not case.transport_needed:
         return Task(
             "Record whether transport is needed",
             HOME,
-            True,
-            "cases:transport_need",
-            "cases.act_for_home_school",
-            status="Not needed",
+            case.transport_needed is not None,
+            "transport:travel",
+            "transport.answer_travel",
+            status="Not needed" if case.transport_needed is not None else "",
         )
     approved = request is not None and request.is_approved
     return Task(
         "Transport decision",
         TRANSPORT,
         approved,
-        "transport:decide",
-        "cases.decide_transport",
-        status="Approved" if approved else "Awaiting a decision",
+        "transport:request",
+        "transport.work_request",
+        status="Approved" if approved else request.get_status_display(),
     )
 
 
@@ -231,12 +241,15 @@ def planning_tasks(case):
             "cases.act_for_receiving_school",
         ),
         Task(
-            "Record signatures on the agreement",
-            HOME,
+            "Get the DOWIMM Agreement signed",
+            BOTH,
             bool(carers_with_pr) and not signatures_missing,
-            "cases:signature_add",
-            "cases.act_for_home_school",
+            "documents:detail",
+            "cases.act_for_either_school",
             status=f"{len(signatures_missing)} awaited" if signatures_missing else "",
+            url_extra=(
+                KIND_FOR_DOCUMENT[AgreementSignature.Document.DOWIMM_AGREEMENT],
+            ),
         ),
     ]
 
@@ -251,8 +264,201 @@ def start_task(case):
     )
 
 
-def stage_tasks(case):
-    """The task list for the case's current stage, or [] once it has begun."""
+def placement_tasks(case, monitoring):
+    today = timezone.localdate()
+    gaps = monitoring.weeks_without_contact
+    tasks = [
+        Task(
+            "Record contact every week",
+            EITHER,
+            not gaps,
+            "cases:contact_add",
+            "cases.act_for_either_school",
+            status=f"{len(gaps)} week{'s' if len(gaps) != 1 else ''} without contact"
+            if gaps
+            else "",
+            overdue=bool(gaps),
+        ),
+        Task(
+            "Record absence",
+            RECEIVING,
+            True,
+            "cases:absence_add",
+            "cases.act_for_receiving_school",
+            status="As it happens",
+        ),
+    ]
+    next_review = next((r for r in case.reviews.all() if not r.is_held), None)
+    tasks.append(
+        Task(
+            "Record the next review",
+            RECEIVING,
+            False,
+            "cases:review_record",
+            "cases.act_for_receiving_school",
+            status=f"Due {next_review.scheduled_for:%-d %b %Y}"
+            if next_review
+            else "Not scheduled",
+            overdue=bool(next_review and next_review.scheduled_for < today),
+        )
+    )
+    attendance = monitoring.attendance
+    if attendance and attendance.below_threshold:
+        tasks.append(
+            Task(
+                f"Review needed: attendance {attendance.percent}% is below "
+                f"{attendance.threshold_percent}%",
+                BOTH,
+                False,
+                "cases:review_record",
+                "cases.act_for_either_school",
+                status="Review needed",
+                overdue=True,
+            )
+        )
+    tasks += _extension_tasks(case) + _managed_move_offer_tasks(case)
+    tasks.append(_agreement_received_task(case))
+    return tasks
+
+
+def _extension_tasks(case):
+    waiting = [e for e in case.extensions.all() if e.status == e.Status.AWAITING]
+    if not waiting:
+        return []
+    answered = {answer.party for answer in waiting[0].answers.all()}
+    return [
+        Task(
+            "Answer the extension request for the home school and the family",
+            HOME,
+            {"home_school", "family"} <= answered,
+            "cases:extension_answer",
+            "cases.act_for_home_school",
+        ),
+        Task(
+            "Answer the extension request for the Fair Access team",
+            FAIR_ACCESS,
+            "fair_access" in answered,
+            "cases:extension_answer",
+            "cases.act_for_fair_access",
+        ),
+    ]
+
+
+def _managed_move_offer_tasks(case):
+    if not hasattr(case, "managed_move"):
+        return []
+    awaited = signatures_awaited(
+        case, AgreementSignature.Document.MANAGED_MOVE_AGREEMENT
+    )
+    return [
+        Task(
+            "Get the Managed Move Agreement signed",
+            BOTH,
+            not awaited,
+            "documents:detail",
+            "cases.act_for_either_school",
+            status=f"{len(awaited)} awaited" if awaited else "",
+            url_extra=(
+                KIND_FOR_DOCUMENT[AgreementSignature.Document.MANAGED_MOVE_AGREEMENT],
+            ),
+        ),
+        Task(
+            "Record the move onto the receiving school's roll",
+            RECEIVING,
+            False,
+            "cases:managed_move_complete",
+            "cases.act_for_receiving_school",
+        ),
+    ]
+
+
+def _agreement_received_task(case):
+    return Task(
+        "Mark the DOWIMM Agreement received",
+        FAIR_ACCESS,
+        case.agreement_received_by_faet_on is not None,
+        "cases:agreement_received",
+        "cases.act_for_fair_access",
+    )
+
+
+def ended_tasks(case):
+    outcome = case.outcome
+    plan = getattr(case, "reintegration_plan", None)
+    return [
+        Task(
+            "Send the Outcomes Form to the Fair Access team",
+            RECEIVING,
+            outcome.sent_to_faet_on is not None,
+            "cases:outcome_sent",
+            "cases.act_for_receiving_school",
+        ),
+        Task(
+            "Mark the Outcomes Form received",
+            FAIR_ACCESS,
+            outcome.received_by_faet_on is not None,
+            "cases:outcome_received",
+            "cases.act_for_fair_access",
+        ),
+        Task(
+            "Offer a reintegration meeting and record the plan",
+            HOME,
+            plan is not None and plan.meeting_held_on is not None,
+            "cases:reintegration_plan",
+            "cases.act_for_home_school",
+        ),
+    ]
+
+
+def managed_move_tasks(case, cp_deadline=None):
+    move = case.managed_move
+    transfer = getattr(case, "cp_file_transfer", None)
+    sent = transfer is not None
+    late = bool(cp_deadline and not sent and cp_deadline.due < timezone.localdate())
+    return [
+        Task(
+            "Tell the Children Missing Education team (home school)",
+            HOME,
+            move.home_cme_informed_on is not None,
+            "cases:cme_home",
+            "cases.act_for_home_school",
+        ),
+        Task(
+            "Tell the Children Missing Education team (receiving school)",
+            RECEIVING,
+            move.receiving_cme_informed_on is not None,
+            "cases:cme_receiving",
+            "cases.act_for_receiving_school",
+        ),
+        Task(
+            "Record the deletion from the home school's roll",
+            HOME,
+            move.home_deleted_from_roll_on is not None,
+            "cases:roll_deletion",
+            "cases.act_for_home_school",
+        ),
+        Task(
+            "Send the child-protection file",
+            HOME_DSL,
+            sent,
+            "cases:cp_file_sent",
+            "cases.send_cp_file",
+            status=(f"Due by {cp_deadline.due:%-d %b %Y}" if cp_deadline else "")
+            + (" – overdue" if late else ""),
+            overdue=late,
+        ),
+        Task(
+            "Confirm receipt of the child-protection file",
+            RECEIVING_DSL,
+            sent and transfer.received_on is not None,
+            "cases:cp_file_received",
+            "cases.receive_cp_file",
+        ),
+    ]
+
+
+def stage_tasks(case, monitoring=None, cp_deadline=None):
+    """The task list for the case's current stage."""
     State = Case.State
     if case.state == State.ELIGIBILITY:
         return eligibility_tasks(case)
@@ -262,6 +468,12 @@ def stage_tasks(case):
         return finding_school_tasks(case)
     if case.state == State.PLANNING:
         return planning_tasks(case) + [start_task(case)]
+    if case.state in Case.PLACEMENT_STATES and monitoring is not None:
+        return placement_tasks(case, monitoring)
+    if case.state == State.ENDED:
+        return ended_tasks(case)
+    if case.state == State.MANAGED_MOVE:
+        return managed_move_tasks(case, cp_deadline)
     return []
 
 

@@ -1,11 +1,13 @@
 import re
 
+from crispy_forms_gds.layout import Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.gb import upn as upn_number
 
+from cases.fair_access import QUEUES, cases_in_queue
 from cases.models import AgreementSignature, Case, Consent, Pupil
 from dowimm.files import validate_document_upload
 from dowimm.forms import GovForm, SchoolDateField, yes_no_field
@@ -161,6 +163,20 @@ class EligibilityForm(GovForm):
     def __init__(self, *args, advisers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consulted_adviser"].queryset = advisers
+        self.helper.layout = Layout(
+            "reasons",
+            "purpose_is_low_attendance",
+            Fieldset(
+                "other_reason",
+                "consulted_adviser",
+                "consulted_on",
+                "consultation_agreed",
+                "consultation_notes",
+                legend="Only if none of the reasons apply",
+                legend_size="m",
+            ),
+            Submit("submit", self.submit_label),
+        )
 
     def answers(self):
         data = self.cleaned_data
@@ -259,15 +275,19 @@ class ApproachForm(GovForm):
         super().__init__(*args, **kwargs)
         self.schools = {str(school.pk): school for _, school in ranked_schools}
         self.fields["school"].choices = [("", "Select a school")] + [
-            (
-                str(school.pk),
-                f"{school.name} ({km:.1f} km)" if km is not None else school.name,
-            )
+            (str(school.pk), _school_choice_label(school, km))
             for km, school in ranked_schools
         ]
 
     def clean_school(self):
         return self.schools[self.cleaned_data["school"]]
+
+
+def _school_choice_label(school, km):
+    label = school.name if km is None else f"{school.name} ({km:.1f} km)"
+    if not school.in_authority:
+        label += f", outside the authority ({school.la_name})"
+    return label
 
 
 class ApproachAnswerForm(GovForm):
@@ -281,15 +301,6 @@ class ApproachAnswerForm(GovForm):
         error_messages={"required": "Select whether your school accepts"},
     )
     notes = text("Notes for the home school", required=False, rows=3)
-
-
-class TransportNeedForm(GovForm):
-    needed = yes_no_field(
-        "Does the pupil need transport to the receiving school?",
-        help_text="Answer no if a parent or carer can take them, or they can "
-        "travel on their own.",
-        error_messages={"required": "Select yes if the pupil needs transport"},
-    )
 
 
 class ConsentForm(GovForm):
@@ -379,6 +390,11 @@ class TourForm(GovForm):
 
 
 class SignatureForm(GovForm):
+    """
+    A signature given on paper, with its scan. Signatures in dowimm itself
+    are made by the signer, on the document's page or from an emailed link.
+    """
+
     submit_label = "Record signature"
 
     party = forms.ChoiceField(
@@ -390,17 +406,13 @@ class SignatureForm(GovForm):
         "Name of the person who signed", error="Enter the name of the person who signed"
     )
     signed_on = SchoolDateField(what="the date of signing", label="Date signed")
-    method = forms.ChoiceField(
-        label="How was it signed?",
-        choices=AgreementSignature.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how the agreement was signed"},
-    )
     scan = forms.FileField(
         label="Scan of the signed paper copy",
-        required=False,
-        help_text="Needed when it was signed on paper. A PDF or Word document.",
-        error_messages={"empty": "The selected file is empty"},
+        help_text="A PDF or Word document.",
+        error_messages={
+            "required": "Upload a scan of the signed paper copy",
+            "empty": "The selected file is empty",
+        },
     )
 
     def __init__(self, *args, parties, **kwargs):
@@ -451,20 +463,36 @@ def signature_choices(case, awaited):
 
 class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label="Stage", choices=[("", "All stages")] + Case.State.choices, required=False
+        label="Stage",
+        choices=[("", "All stages")] + Case.State.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     school = forms.ModelChoiceField(
         label="School",
         queryset=School.objects.filter(cases_sent__isnull=False).distinct(),
         empty_label="All schools",
         required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    queue = forms.ChoiceField(
+        label="Waiting on the Fair Access team",
+        choices=[("", "Any")] + [(q.slug, q.label) for q in QUEUES],
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def apply(self, cases):
         state = self.cleaned_data.get("state")
         school = self.cleaned_data.get("school")
+        if queue := self.cleaned_data.get("queue"):
+            cases = cases_in_queue(cases, queue, timezone.localdate())
         if state:
             cases = cases.filter(state=state)
         if school:
             cases = cases.filter(Q(home_school=school) | Q(receiving_school=school))
         return cases
+
+
+def queue_label(slug):
+    return next((q.label for q in QUEUES if q.slug == slug), "")

@@ -110,6 +110,7 @@ class Case(FSMModelMixin, models.Model):
         MANAGED_MOVE = "managed_move", "Managed move"
         NOT_PROCEEDING = "not_proceeding", "Not proceeding"
 
+    PLACEMENT_STATES = (State.ACTIVE, State.EXTENDED)
     OPEN_STATES = (
         State.ELIGIBILITY,
         State.PRELIMINARY,
@@ -188,6 +189,8 @@ class Case(FSMModelMixin, models.Model):
     expected_end_on = models.DateField(null=True, blank=True)
     expected_end_explanation = models.TextField(blank=True)
 
+    agreement_received_by_faet_on = models.DateField(null=True, blank=True)
+
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
 
@@ -237,6 +240,22 @@ class Case(FSMModelMixin, models.Model):
 
     @transition(field=state, source=State.PLANNING, target=State.ACTIVE)
     def start_placement(self):
+        pass
+
+    @transition(
+        field=state, source=[State.ACTIVE, State.EXTENDED], target=State.EXTENDED
+    )
+    def extend(self):
+        pass
+
+    @transition(field=state, source=[State.ACTIVE, State.EXTENDED], target=State.ENDED)
+    def end_early(self):
+        pass
+
+    @transition(
+        field=state, source=[State.ACTIVE, State.EXTENDED], target=State.MANAGED_MOVE
+    )
+    def complete_managed_move(self):
         pass
 
     @transition(
@@ -366,6 +385,10 @@ class SafeguardingShare(models.Model):
 
 
 class AgreementSignature(models.Model):
+    class Document(models.TextChoices):
+        DOWIMM_AGREEMENT = "dowimm_agreement", "DOWIMM Agreement"
+        MANAGED_MOVE_AGREEMENT = "managed_move_agreement", "Managed Move Agreement"
+
     class Party(models.TextChoices):
         HOME_SCHOOL = "home_school", "Home school"
         RECEIVING_SCHOOL = "receiving_school", "Receiving school"
@@ -377,6 +400,9 @@ class AgreementSignature(models.Model):
         PAPER = "paper", "Signed on paper"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signatures")
+    document = models.CharField(
+        max_length=30, choices=Document.choices, default=Document.DOWIMM_AGREEMENT
+    )
     party = models.CharField(max_length=20, choices=Party.choices)
     carer = models.ForeignKey(
         ParentCarer, null=True, blank=True, on_delete=models.CASCADE
@@ -395,15 +421,282 @@ class AgreementSignature(models.Model):
 
     class Meta:
         ordering = ["signed_on", "pk"]
+        # No uniqueness here: a party signs again when the document changes,
+        # and each signature counts for the version current when it was made.
+
+
+class ContactLogEntry(models.Model):
+    """A contact between the schools, the family and professionals."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video call"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    contact_on = models.DateField()
+    between = models.TextField(help_text="Who took part.")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-contact_on", "-pk"]
+        indexes = [models.Index(fields=["case", "contact_on"])]
+
+
+class Absence(models.Model):
+    """A session the pupil missed at the receiving school."""
+
+    class Session(models.TextChoices):
+        MORNING = "am", "Morning"
+        AFTERNOON = "pm", "Afternoon"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="absences")
+    absent_on = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    authorised = models.BooleanField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["absent_on", "session"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "party"],
-                condition=~models.Q(party="parent_carer"),
-                name="one_signature_per_party",
-            ),
-            models.UniqueConstraint(
-                fields=["case", "carer"],
-                condition=models.Q(party="parent_carer"),
-                name="one_signature_per_carer",
-            ),
+                fields=["case", "absent_on", "session"], name="one_absence_per_session"
+            )
         ]
+
+
+class ExtensionRequest(models.Model):
+    """The receiving school's written request for more time, after a review."""
+
+    class Reason(models.TextChoices):
+        BEHAVIOUR = "behaviour", "Behaviour"
+        ENGAGEMENT = "engagement", "Engagement"
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting answers"
+        AGREED = "agreed", "Agreed by everyone"
+        REFUSED = "refused", "Refused"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    review = models.ForeignKey(
+        "meetings.ReviewMeeting", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    request = models.TextField()
+    extra_school_days = models.PositiveSmallIntegerField()
+    requested_on = models.DateField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING
+    )
+    new_expected_end_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="awaiting"),
+                name="one_extension_awaiting_per_case",
+            )
+        ]
+
+
+class ExtensionAnswer(models.Model):
+    class Party(models.TextChoices):
+        HOME_SCHOOL = "home_school", "Home school"
+        FAMILY = "family", "Pupil and family"
+        FAIR_ACCESS = "fair_access", "Fair Access and Exclusions Team"
+
+    extension = models.ForeignKey(
+        ExtensionRequest, on_delete=models.CASCADE, related_name="answers"
+    )
+    party = models.CharField(max_length=20, choices=Party.choices)
+    agreed = models.BooleanField()
+    notes = models.TextField(blank=True)
+    answered_on = models.DateField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["extension", "party"], name="one_answer_per_party"
+            )
+        ]
+
+
+class Outcome(models.Model):
+    """The Outcomes Form for a placement the receiving school ended early."""
+
+    class Reason(models.TextChoices):
+        SERIOUS_BREACH = (
+            "serious_breach",
+            ("A serious breach that would be grounds for a suspension here"),
+        )
+        ENGAGEMENT = (
+            "engagement",
+            ("The engagement level makes the placement's objective unreachable"),
+        )
+        FAMILY_CHOICE = "family_choice", "The pupil and family chose to end it"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outcome")
+    review = models.ForeignKey(
+        "meetings.ReviewMeeting", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    incident = models.TextField(blank=True)
+    evidence = models.TextField()
+    last_day_on = models.DateField()
+    return_on = models.DateField()
+    successes = models.TextField()
+    pupil_voice = models.TextField()
+    family_voice = models.TextField()
+    dispute_raised = models.BooleanField(default=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_to_faet_on = models.DateField(null=True, blank=True)
+    received_by_faet_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+
+class ReintegrationPlan(models.Model):
+    """How the pupil returns to the home school: a fresh start."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="reintegration_plan"
+    )
+    meeting_offered_on = models.DateField()
+    meeting_held_on = models.DateField(null=True, blank=True)
+    key_adult = models.TextField()
+    fresh_start_arrangements = models.TextField()
+    timetable = models.TextField()
+    reduced_timetable = models.BooleanField(default=False)
+    parental_agreement_on = models.DateField(null=True, blank=True)
+    reduced_timetable_ends_on = models.DateField(null=True, blank=True)
+    support = models.TextField()
+    review_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+
+class ManagedMove(models.Model):
+    """The receiving school's offer to take the pupil on roll, and the move."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="managed_move"
+    )
+    review = models.ForeignKey(
+        "meetings.ReviewMeeting", on_delete=models.PROTECT, related_name="+"
+    )
+    offered_on = models.DateField()
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    single_registration_on = models.DateField(null=True, blank=True)
+    # Worked out on the home school's calendar when the move completes, so
+    # lists and reminders can find overdue transfers in one query.
+    cp_file_due_on = models.DateField(null=True, blank=True)
+    home_cme_informed_on = models.DateField(null=True, blank=True)
+    receiving_cme_informed_on = models.DateField(null=True, blank=True)
+    home_deleted_from_roll_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+
+class ChildProtectionFileTransfer(models.Model):
+    """The home DSL sends the child-protection file; the receiving DSL confirms."""
+
+    class Method(models.TextChoices):
+        SECURE_SYSTEM = "secure_system", "Secure safeguarding system transfer"
+        SECURE_EMAIL = "secure_email", "Secure (encrypted) email"
+        DSL_HAND_DELIVERY = "dsl_hand_delivery", "Handed over in person by a DSL"
+        TRACKED_COURIER = "tracked_courier", "Signed-for courier, DSL to DSL"
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="cp_file_transfer"
+    )
+    sent_on = models.DateField()
+    method = models.CharField(max_length=30, choices=Method.choices)
+    contents = models.TextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stored_where = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+
+class Dispute(models.Model):
+    """A disagreement between the schools: FAET mediates, then a panel decides."""
+
+    class RaisedBy(models.TextChoices):
+        HOME_SCHOOL = "home_school", "Home school"
+        RECEIVING_SCHOOL = "receiving_school", "Receiving school"
+
+    class Mediation(models.TextChoices):
+        RESOLVED = "resolved", "Resolved by mediation"
+        NOT_RESOLVED = "not_resolved", "Not resolved: referred to a panel"
+
+    class Panel(models.TextChoices):
+        FAIR_ACCESS_PANEL = "fair_access_panel", "Fair Access Panel"
+        VIRTUAL_PANEL = "virtual_panel", "Virtual panel"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputes")
+    raised_by_school = models.CharField(max_length=20, choices=RaisedBy.choices)
+    about = models.TextField()
+    raised_on = models.DateField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    mediation_dates = models.TextField(blank=True)
+    mediation_notes = models.TextField(blank=True)
+    mediation_outcome = models.CharField(
+        max_length=20, choices=Mediation.choices, blank=True
+    )
+    panel = models.CharField(max_length=30, choices=Panel.choices, blank=True)
+    panel_on = models.DateField(null=True, blank=True)
+    panel_decision = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["raised_on", "pk"]
+
+    @property
+    def is_open(self):
+        return self.closed_on is None

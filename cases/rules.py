@@ -68,13 +68,14 @@ def is_transport_officer(user):
 
 
 @rules.predicate
-def needs_transport(user, case):
-    return bool(case.transport_needed)
+def is_open(user, case):
+    return case.is_open
 
 
 @rules.predicate
-def is_open(user, case):
-    return case.is_open
+def is_live(user, case):
+    """Not closed as not proceeding: ended placements and moves have follow-ups."""
+    return case.state != case.State.NOT_PROCEEDING
 
 
 is_case_school_staff = is_home_school_staff | is_receiving_school_staff
@@ -88,11 +89,12 @@ rules.add_perm(
     "cases.view_safeguarding",
     (is_dsl & is_case_school_staff) | is_linked_adviser | is_fair_access_officer,
 )
-rules.add_perm("cases.act_for_home_school", is_home_school_staff & is_open)
-rules.add_perm("cases.act_for_receiving_school", is_receiving_school_staff & is_open)
-rules.add_perm("cases.share_safeguarding", is_home_school_staff & is_dsl & is_open)
+rules.add_perm("cases.act_for_home_school", is_home_school_staff & is_live)
+rules.add_perm("cases.act_for_receiving_school", is_receiving_school_staff & is_live)
+rules.add_perm("cases.act_for_either_school", is_case_school_staff & is_live)
+rules.add_perm("cases.share_safeguarding", is_home_school_staff & is_dsl & is_live)
+rules.add_perm("cases.send_cp_file", is_home_school_staff & is_dsl & is_live)
+rules.add_perm("cases.receive_cp_file", is_receiving_school_staff & is_dsl & is_live)
+rules.add_perm("cases.act_for_fair_access", is_fair_access_officer & is_live)
 rules.add_perm("cases.decide_pathway", is_linked_adviser & is_open)
 rules.add_perm("cases.answer_approach", is_awaiting_school_staff & is_open)
-rules.add_perm(
-    "cases.decide_transport", is_transport_officer & needs_transport & is_open
-)

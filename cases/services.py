@@ -7,15 +7,18 @@ that refuses raises CaseRuleError with a message written for the person
 at the screen; nothing is saved when it does.
 """
 
-import datetime
 import logging
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from cases.checklist import planning_outstanding, preliminary_outstanding
+from cases.checklist import (
+    planning_outstanding,
+    preliminary_outstanding,
+    signatures_awaited,
+)
 from cases.models import (
     AgreementSignature,
     Case,
@@ -26,9 +29,12 @@ from cases.models import (
     ReceivingSchoolApproach,
     SafeguardingShare,
 )
+from dowimm.calendars.deadlines import placement_expected_end
+from dowimm.calendars.school_days import NoTermDates, school_days_for
+from dowimm.documents.selectors import KIND_FOR_DOCUMENT, current_version
+from dowimm.files import case_upload_room_check
 from dowimm.schools.models import School
 from meetings.models import PlanningMeeting, PreliminaryMeeting, ReviewMeeting
-from transport.models import TransportRequest
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,13 @@ class UpnOnOpenCase(CaseRuleError):
             field="upn",
         )
         self.case = case
+
+
+def _upload_room_check(case, upload, field):
+    try:
+        case_upload_room_check(case, upload)
+    except ValidationError as error:
+        raise CaseRuleError(error.messages[0], field=field) from None
 
 
 def _lock(case_id, *states):
@@ -261,6 +274,7 @@ def preliminary_meeting_record(*, case_id, user, held_on, attendees, notes):
 @transaction.atomic
 def provision_plan_upload(*, case_id, user, upload):
     case = _lock(case_id, State.PRELIMINARY)
+    _upload_room_check(case, upload, "file")
     old = case.provision_plan.name if case.provision_plan else None
     case.provision_plan_name = upload.name[:255]
     case.provision_plan.save(upload.name, upload, save=False)
@@ -312,11 +326,9 @@ def _withdraw_awaiting_approaches(case, user):
 
 
 def schools_by_distance(case):
-    """Other schools in the authority, nearest to the home school first."""
+    """Other schools, nearest to the home school first, across boundaries too."""
     home = case.home_school
-    schools = School.objects.exclude(pk=home.pk).filter(
-        la_code=settings.AUTHORITY_LA_CODE
-    )
+    schools = School.objects.exclude(pk=home.pk)
     ranked = [(school.distance_km(home), school) for school in schools]
     ranked.sort(key=lambda pair: (pair[0] is None, pair[0] or 0, pair[1].name))
     return ranked
@@ -384,69 +396,6 @@ def approach_answer(*, approach_id, user, accept, notes):
 
 
 # Planning
-
-
-@transaction.atomic
-def transport_need_record(*, case_id, user, needed):
-    case = _lock(case_id, State.PLANNING)
-    case.transport_needed = needed
-    if needed:
-        TransportRequest.objects.get_or_create(
-            case=case,
-            defaults={
-                "school": case.receiving_school,
-                "requested_on": timezone.localdate(),
-                "requested_by": user,
-            },
-        )
-    else:
-        TransportRequest.objects.filter(
-            case=case, decision=TransportRequest.Decision.AWAITING
-        ).delete()
-    _record(case, user, "Transport needed" if needed else "Transport not needed")
-    return case
-
-
-@transaction.atomic
-def transport_decide(*, case_id, user, approve, notes):
-    """
-    Record the transport decision. A refusal means the placement cannot go
-    ahead at this school, so the home school looks for another.
-    """
-    case = _lock(case_id, State.PLANNING)
-    request = TransportRequest.objects.select_for_update().get(case=case)
-    if request.decision != TransportRequest.Decision.AWAITING:
-        raise CaseRuleError("A decision on this transport request is already recorded")
-    request.decision = (
-        TransportRequest.Decision.APPROVED
-        if approve
-        else TransportRequest.Decision.REFUSED
-    )
-    request.decided_on = timezone.localdate()
-    request.decided_by = user
-    request.decision_notes = notes
-    request._history_user = user
-    request.save()
-    if approve:
-        _record(case, user, "Transport approved")
-        return request
-
-    school = case.receiving_school
-    accepted = case.approaches.get(answer=ReceivingSchoolApproach.Answer.ACCEPTED)
-    accepted.answer = ReceivingSchoolApproach.Answer.WITHDRAWN
-    accepted.answer_notes = f"Transport refused: {notes}"
-    accepted._history_user = user
-    accepted.save()
-    request.delete()
-    case.receiving_school = None
-    case.transport_needed = None
-    _move(
-        case,
-        "return_to_finding_school",
-        user,
-        f"Transport to {school.name} refused; looking for another school",
-    )
-    return request
 
 
 @transaction.atomic
@@ -537,20 +486,52 @@ def tour_record(*, case_id, user, tour_on):
 
 @transaction.atomic
 def signature_record(
-    *, case_id, user, party, carer, signed_by_name, signed_on, method, scan
+    *,
+    case_id,
+    user,
+    party,
+    carer,
+    signed_by_name,
+    signed_on,
+    method,
+    scan,
+    document=AgreementSignature.Document.DOWIMM_AGREEMENT,
 ):
-    case = _lock(case_id, State.PLANNING)
+    """
+    Record a signature on the DOWIMM Agreement (in planning) or on the
+    Managed Move Agreement (once the receiving school has offered one).
+    """
+    Document = AgreementSignature.Document
+    if document == Document.DOWIMM_AGREEMENT:
+        case = _lock(case_id, State.PLANNING)
+    else:
+        case = _lock(case_id, *Case.PLACEMENT_STATES)
+        if not hasattr(case, "managed_move"):
+            raise CaseRuleError(
+                "The receiving school has not offered a managed move yet"
+            )
     is_carer = party == AgreementSignature.Party.PARENT_CARER
     if is_carer and (carer is None or carer.pupil_id != case.pupil_id):
         raise CaseRuleError("Choose which parent or carer signed", field="party")
-    if case.signatures.filter(party=party, carer=carer if is_carer else None).exists():
-        raise CaseRuleError("This party's signature is already recorded", field="party")
+    if current_version(case, KIND_FOR_DOCUMENT[document]) is None:
+        raise CaseRuleError(
+            f"The {document.label} has not been prepared yet, so it cannot be "
+            "signed"
+        )
+    signer = (party, carer.pk if is_carer else None)
+    if signer not in signatures_awaited(case, document):
+        raise CaseRuleError(
+            "This party has already signed the current version", field="party"
+        )
     if method == AgreementSignature.Method.PAPER and not scan:
         raise CaseRuleError("Upload a scan of the signed paper copy", field="scan")
     _not_in_future(signed_on, "signed_on")
+    if scan:
+        _upload_room_check(case, scan, "scan")
 
     signature = AgreementSignature(
         case=case,
+        document=document,
         party=party,
         carer=carer if is_carer else None,
         signed_by_name=signed_by_name,
@@ -562,35 +543,23 @@ def signature_record(
         signature.scan.save(scan.name, scan, save=False)
     signature._history_user = user
     signature.save()
-    _record(case, user, f"Agreement signed: {signature.get_party_display()}")
+    _record(
+        case,
+        user,
+        f"{signature.get_document_display()} signed: {signature.get_party_display()}",
+    )
     return signature
 
 
 # The placement
 
 
-def provisional_expected_end(start, school_days=None):
-    """
-    The 40th weekday from the start (counted as day 1) that is not an
-    England bank holiday. Provisional: it ignores term dates.
-    """
-    import holidays
-
-    school_days = school_days or settings.DOWIMM_PLACEMENT_SCHOOL_DAYS
-    bank_holidays = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(start.year, start.year + 2)
-    )
-    day, counted = start, 0
-    while True:
-        if day.weekday() < 5 and day not in bank_holidays:
-            counted += 1
-            if counted == school_days:
-                return day
-        day += datetime.timedelta(days=1)
-
-
 @transaction.atomic
 def placement_start(*, case_id, user, started_on):
+    """
+    Start the placement on a day the receiving school is open, and work out
+    its expected end on that school's calendar.
+    """
     case = _lock(case_id, State.PLANNING)
     outstanding = planning_outstanding(case)
     if outstanding:
@@ -602,27 +571,22 @@ def placement_start(*, case_id, user, started_on):
         raise CaseRuleError(
             "The start date must be after the planning meeting", field="started_on"
         )
-    if started_on != _next_weekday(started_on):
-        raise CaseRuleError(
-            f"The receiving school is closed on {started_on:%A %-d %B %Y}. "
-            f"Choose a school day, such as {_next_weekday(started_on):%A %-d %B %Y}",
-            field="started_on",
-        )
+    school = case.receiving_school
+    try:
+        school_days = school_days_for(school)
+        if not school_days.is_school_day(started_on):
+            raise CaseRuleError(
+                f"{school.name} is closed on {started_on:%A %-d %B %Y} "
+                f"({school_days.closed_because(started_on)}). Choose a school "
+                f"day, such as {school_days.next_school_day(started_on):%A %-d %B %Y}",
+                field="started_on",
+            )
+        end = placement_expected_end(school_days, started_on)
+    except NoTermDates as missing:
+        raise CaseRuleError(missing.advice, field="started_on") from None
+
     case.started_on = started_on
-    case.expected_end_on = provisional_expected_end(started_on)
-    case.expected_end_explanation = (
-        f"Provisional: {settings.DOWIMM_PLACEMENT_SCHOOL_DAYS} weekdays from "
-        f"{started_on:%a %-d %b %Y}, skipping bank holidays but not yet school "
-        "holidays or training days"
-    )
+    case.expected_end_on = end.end_date
+    case.expected_end_explanation = end.explanation
     _move(case, "start_placement", user, "Placement started")
     return case
-
-
-def _next_weekday(on):
-    import holidays
-
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=on.year)
-    while on.weekday() >= 5 or on in bank_holidays:
-        on += datetime.timedelta(days=1)
-    return on

@@ -4,11 +4,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from cases import forms, services
 from cases.checklist import consents_awaited, signatures_awaited, stage_tasks
-from cases.models import Case, ReceivingSchoolApproach
+from cases.fair_access import dashboard_figures
+from cases.models import AgreementSignature, Case, ReceivingSchoolApproach
+from cases.monitoring import cp_file_due, placement_monitoring
 from cases.rules import can
 from cases.selectors import cases_visible_to, get_case_or_404
 from cases.services import CaseRuleError, UpnOnOpenCase
@@ -18,7 +21,16 @@ CASES_PER_PAGE = 50
 
 
 def case_form_page(
-    request, case, form, *, title, save, done, template=None, success_url=None
+    request,
+    case,
+    form,
+    *,
+    title,
+    save,
+    done,
+    template=None,
+    success_url=None,
+    context=None,
 ):
     """
     Show `form` for a case; on a valid POST call `save(form)` and go back to
@@ -33,7 +45,7 @@ def case_form_page(
         else:
             messages.success(request, done)
             return redirect(success_url or reverse("cases:detail", args=[case.pk]))
-    context = {"case": case, "form": form, "title": title}
+    context = {"case": case, "form": form, "title": title, **(context or {})}
     return render(request, template or "cases/case_form.html", context)
 
 
@@ -49,12 +61,25 @@ def case_list(request):
         cases = filters.apply(cases)
 
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "page": page,
         "filters": filters,
+        "filter_query": query.urlencode(),
+        "queue": forms.queue_label(request.GET.get("queue", "")),
         "can_open_case": request.user.is_school_staff,
     }
     return render(request, "cases/case_list.html", context)
+
+
+@login_required
+@never_cache
+def fair_access_dashboard(request):
+    if not request.user.is_fair_access:
+        raise Http404("Only the Fair Access team has this dashboard")
+    figures = dashboard_figures(timezone.localdate())
+    return render(request, "cases/fair_access_dashboard.html", figures)
 
 
 @login_required
@@ -88,34 +113,58 @@ def case_detail(request, pk):
     if not can(user, "cases.view_case", case):
         return _referral_summary(request, case)
 
+    started = case.started_on is not None
+    monitoring = placement_monitoring(case) if started else None
+    cp_deadline = cp_file_due(case)
     tasks = [
         {
             "task": task,
             "url": task.url(case),
             "can_act": can(user, task.permission, case),
         }
-        for task in stage_tasks(case)
+        for task in stage_tasks(case, monitoring, cp_deadline)
     ]
     history = case.history.select_related("history_user").order_by("-history_date")
+    in_placement = case.state in Case.PLACEMENT_STATES
+    for_receiving = can(user, "cases.act_for_receiving_school", case)
     context = {
         "case": case,
         "pupil": case.pupil,
         "tasks": tasks,
         "history": history,
+        "monitoring": monitoring,
+        "cp_deadline": cp_deadline,
+        "today": timezone.localdate(),
+        "in_placement": in_placement,
         "interventions": case.interventions.all(),
         "approaches": case.approaches.select_related("school"),
         "carers": case.pupil.carers.all(),
         "consents": case.consents.select_related("carer"),
         "signatures": case.signatures.select_related("carer"),
         "reviews": case.reviews.all(),
+        "contacts": case.contacts.select_related("recorded_by")[:20],
+        "absences": case.absences.all(),
+        "extensions": case.extensions.prefetch_related("answers"),
+        "disputes": case.disputes.all(),
+        "outcome": getattr(case, "outcome", None),
+        "reintegration_plan": getattr(case, "reintegration_plan", None),
+        "managed_move": getattr(case, "managed_move", None),
+        "cp_file_transfer": getattr(case, "cp_file_transfer", None),
         "preliminary_meeting": getattr(case, "preliminary_meeting", None),
         "planning_meeting": getattr(case, "planning_meeting", None),
         "transport_request": getattr(case, "transport_request", None),
         "safeguarding": getattr(case, "safeguarding", None),
+        "is_home_staff": user.is_school_staff and user.school_id == case.home_school_id,
+        "is_receiving_staff": user.is_school_staff
+        and user.school_id == case.receiving_school_id,
         "can_see_safeguarding": can(user, "cases.view_safeguarding", case),
         "can_act_for_home": can(user, "cases.act_for_home_school", case),
+        "can_decide_placement": for_receiving and in_placement,
+        "can_raise_dispute": can(user, "cases.act_for_either_school", case) and started,
+        "can_mediate": can(user, "cases.act_for_fair_access", case),
         "can_close": can(user, "cases.act_for_home_school", case)
-        and case.state != Case.State.ACTIVE,
+        and case.is_open
+        and not started,
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -337,22 +386,6 @@ def approach_answer(request, pk, approach_pk):
 
 
 @login_required
-def transport_need(request, pk):
-    case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
-    form = forms.TransportNeedForm(request.POST or None)
-    return case_form_page(
-        request,
-        case,
-        form,
-        title="Transport to the receiving school",
-        done="Transport need recorded",
-        save=lambda form: services.transport_need_record(
-            case_id=case.pk, user=request.user, needed=form.cleaned_data["needed"]
-        ),
-    )
-
-
-@login_required
 def consent_add(request, pk):
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
     awaited = consents_awaited(case)
@@ -457,8 +490,15 @@ def tour(request, pk):
 
 @login_required
 def signature_add(request, pk):
+    return signature_form_page(
+        request, pk, AgreementSignature.Document.DOWIMM_AGREEMENT
+    )
+
+
+def signature_form_page(request, pk, document):
+    """Record a signature, given in the app or on paper, on `document`."""
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
-    parties = forms.signature_choices(case, signatures_awaited(case))
+    parties = forms.signature_choices(case, signatures_awaited(case, document))
     form = forms.SignatureForm(
         request.POST or None, request.FILES or None, parties=parties
     )
@@ -473,15 +513,16 @@ def signature_add(request, pk):
             carer=carer,
             signed_by_name=data["signed_by_name"],
             signed_on=data["signed_on"],
-            method=data["method"],
+            method=AgreementSignature.Method.PAPER,
             scan=data["scan"],
+            document=document,
         )
 
     return case_form_page(
         request,
         case,
         form,
-        title="Record a signature on the DOWIMM agreement",
+        title=f"Record a paper signature on the {document.label}",
         done="Signature recorded",
         save=save,
     )
@@ -499,6 +540,7 @@ def start(request, pk):
         form,
         title="Start the placement",
         done="The placement has started",
+        template="calendars/start_placement.html",
         save=lambda form: services.placement_start(
             case_id=case.pk,
             user=request.user,

@@ -6,9 +6,11 @@ mail written to var/mail/. Production sets DATABASE_URL, REDIS_URL,
 SECRET_KEY and ALLOWED_HOSTS; see README.md for every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,12 +43,20 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "dowimm.accounts",
+    "dowimm.audit",
     "dowimm.schools",
     "dowimm.calendars",
+    "dowimm.notifications",
+    "dowimm.documents",
     "cases",
     "meetings",
     "transport",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -57,8 +67,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "dowimm.accounts.middleware.SessionLimitsMiddleware",
+    "dowimm.accounts.middleware.SecondFactorMiddleware",
+    "dowimm.accounts.middleware.NoStoreMiddleware",
+    "dowimm.audit.middleware.AccessEventMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dowimm.urls"
@@ -88,6 +106,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out sign-in never reaches the password check.
+    "axes.backends.AxesBackend",
     "rules.permissions.ObjectPermissionBackend",
     "dowimm.accounts.backends.StaffBackend",
 ]
@@ -107,6 +127,37 @@ AUTH_PASSWORD_VALIDATORS = [
         )
     },
 ]
+
+# Sign-in: a password, then a code from an authenticator app (or a
+# recovery code) before any child's data is shown.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="dowimm")
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Fifteen minutes from the lock, whatever is tried meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "dowimm.accounts.views.sign_in_locked"
+# Axes's log lines mask the username and IP address (personal data).
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+# Behind a proxy, the number of proxies that add to X-Forwarded-For; the
+# client's address is then the one they received the request from.
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if AXES_IPWARE_PROXY_COUNT
+    else ["REMOTE_ADDR"]
+)
+
+# Sessions end after SESSION_IDLE_SECONDS without a request, and
+# SESSION_MAX_SECONDS after signing in whatever happens.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=10 * 60 * 60)
+SESSION_WARNING_SECONDS = 2 * 60
+# dowimm.accounts.middleware ends idle sessions itself, so it can say why.
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -129,6 +180,14 @@ STORAGES = {
 # only ever served through a view that checks access to the case.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "uploads"))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_CASE_MAX_BYTES = env.int("UPLOAD_CASE_MAX_BYTES", default=100 * 1024 * 1024)
+# A ClamAV daemon, as a Unix socket path or host:port. When set, every
+# upload is scanned before it is saved, and refused while clamd is down.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TIMEOUT_SECONDS = env.float("CLAMAV_TIMEOUT_SECONDS", default=30)
+
+# A pupil's records are deleted once they reach this age.
+DOWIMM_RETENTION_AGE_YEARS = env.int("DOWIMM_RETENTION_AGE_YEARS", default=25)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -159,6 +218,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="Norfolk County Council")
 AUTHORITY_LA_CODE = env.str("AUTHORITY_LA_CODE", default="926")
 FAET_MAILBOX = env.str("FAET_MAILBOX", default="fair-access@localhost")
+# Links in emails start with this: the address people reach dowimm at.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The scheme's numbers, each a setting with the scheme's default.
 DOWIMM_PLACEMENT_SCHOOL_DAYS = env.int("DOWIMM_PLACEMENT_SCHOOL_DAYS", default=40)
@@ -169,12 +230,53 @@ DOWIMM_REVIEW_INTERVAL_SCHOOL_DAYS = env.int(
     "DOWIMM_REVIEW_INTERVAL_SCHOOL_DAYS", default=10
 )
 DOWIMM_CP_FILE_SCHOOL_DAYS = env.int("DOWIMM_CP_FILE_SCHOOL_DAYS", default=5)
+# How long a signing link emailed to a parent, carer or pupil works.
+DOWIMM_SIGNING_LINK_DAYS = env.int("DOWIMM_SIGNING_LINK_DAYS", default=7)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS everywhere outside the local demo. Behind a proxy that ends TLS,
+# SECURE_PROXY_SSL_HEADER names the header it sets, e.g. X-Forwarded-Proto;
+# only set it when the proxy always sets or strips that header.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+# Sub-domains of the service's own host name, and the header allows (but
+# does not itself make) a submission to the browsers' preload list.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+
+# No inline script or style but the one GOV.UK Frontend needs, which
+# carries the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -184,5 +286,13 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Axes logs each reset of failed sign-ins; dowimm.accounts logs locks,
+        # without the username or address.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,6 +1,10 @@
 from django import forms
+from django.conf import settings
 
+from dowimm.calendars.deadlines import placement_expected_end, review_schedule
+from dowimm.calendars.school_days import NoTermDates, school_days_for
 from dowimm.forms import GovForm, SchoolDateField, text_field, yes_no_field
+from meetings.models import ReviewMeeting
 
 
 def attendees_field():
@@ -81,6 +85,28 @@ class PlanningMeetingForm(GovForm):
         "fourth_review_on",
     )
 
+    @classmethod
+    def proposed_initial(cls, school, today):
+        """
+        A first proposal on the receiving school's calendar: the earliest
+        start that leaves the notice period from today, and a review every
+        10 school days until the expected end. Nothing when term dates are
+        missing: dates are never guessed.
+        """
+        try:
+            school_days = school_days_for(school)
+            start = school_days.add_school_days(
+                today, settings.DOWIMM_PLANNING_NOTICE_SCHOOL_DAYS
+            )
+            end = placement_expected_end(school_days, start).end_date
+            reviews = review_schedule(school_days, start, end)
+        except NoTermDates:
+            return {}
+        return {
+            "proposed_start_on": start,
+            **dict(zip(cls.REVIEW_FIELDS, reviews, strict=False)),
+        }
+
     def details(self):
         return {
             name: value
@@ -94,3 +120,58 @@ class PlanningMeetingForm(GovForm):
             for name in self.REVIEW_FIELDS
             if self.cleaned_data.get(name)
         ]
+
+
+class ReviewForm(GovForm):
+    submit_label = "Save the review"
+
+    held_on = SchoolDateField(what="the date of the review", label="Date held")
+    face_to_face = yes_no_field(
+        "Was it face to face?",
+        error_messages={"required": "Select yes if the review was face to face"},
+    )
+    attendees = attendees_field()
+    incidents = text_field("Incidents since the last review", required=False, rows=3)
+    engagement = forms.ChoiceField(
+        label="Engagement against the agreed level",
+        choices=ReviewMeeting.Engagement.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the pupil is engaging"},
+    )
+    engagement_notes = text_field("About engagement", required=False, rows=3)
+    pupil_voice = text_field(
+        "What the pupil says", rows=3, error="Enter what the pupil says"
+    )
+    family_voice = text_field(
+        "What the family says", rows=3, error="Enter what the family says"
+    )
+    concerns_and_support = text_field("Concerns and support", required=False, rows=3)
+    strategies_shared = text_field(
+        "Strategies the home school shared", required=False, rows=3
+    )
+    reintegration_planning = text_field(
+        "Reintegration planning by the home school", required=False, rows=3
+    )
+    travel_plan_review = text_field(
+        "Travel plan review",
+        required=False,
+        rows=3,
+        help_text="Only if the pupil has an individual travel plan.",
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=ReviewMeeting.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the review's decision"},
+    )
+    next_review_on = SchoolDateField(
+        what="the date of the next review",
+        label="Next review",
+        required=False,
+        help_text="Needed unless the placement is ending or a managed move is offered.",
+    )
+
+    def details(self):
+        data = dict(self.cleaned_data)
+        data.pop("next_review_on")
+        return data

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.utils import timezone
 
 from cases import services
 from cases.selectors import get_case_or_404
@@ -39,9 +40,12 @@ def preliminary(request, pk):
 def planning(request, pk):
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
     meeting = getattr(case, "planning_meeting", None)
-    form = PlanningMeetingForm(
-        request.POST or None, initial=_initial(meeting, PlanningMeetingForm)
-    )
+    initial = _initial(meeting, PlanningMeetingForm)
+    if meeting is None:
+        initial = PlanningMeetingForm.proposed_initial(
+            case.receiving_school, timezone.localdate()
+        )
+    form = PlanningMeetingForm(request.POST or None, initial=initial)
     return case_form_page(
         request,
         case,

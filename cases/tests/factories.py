@@ -11,9 +11,11 @@ from django.core.files.base import ContentFile
 from stdnum.gb import upn
 
 from cases import services
-from cases.models import Pupil
+from cases.models import AgreementSignature, Consent, Pupil
 from dowimm.accounts.models import User
 from dowimm.schools.models import School
+from transport.models import TravelAnswer
+from transport.services import transport_need_record
 
 PDF_BYTES = b"%PDF-1.4\n%test\ntrailer<<>>\n%%EOF\n"
 
@@ -186,3 +188,94 @@ class Cast:
         )
         case.refresh_from_db()
         return case
+
+    def record_planning_meeting(self, case, on, start, reviews=()):
+        """The meeting that settles the agreement, so it can be signed."""
+        services.planning_meeting_record(
+            case_id=case.pk,
+            user=self.home_staff,
+            details={
+                "held_on": on,
+                "attendees": "Both schools, the pupil and family",
+                "family_understand_process": True,
+                "support_agreed": "Breakfast club",
+                "engagement_level": "Attends every lesson",
+                "attendance_threshold_percent": 90,
+                "proposed_start_on": start,
+            },
+            review_dates=list(reviews),
+        )
+
+    def complete_planning(self, case, on, start, *, reviews=(), transport=False):
+        """Every planning task done on `on`, for a placement from `start`."""
+        carer = case.pupil.carers.get()
+        for given_by in (None, carer):
+            services.consent_record(
+                case_id=case.pk,
+                user=self.home_staff,
+                carer=given_by,
+                given_on=on,
+                method=Consent.Method.IN_PERSON,
+            )
+        self.record_planning_meeting(case, on, start, reviews)
+        set_transport_need(case, self.home_staff, transport)
+        services.safeguarding_share_record(
+            case_id=case.pk,
+            user=self.home_dsl,
+            details={
+                "multi_agency_plans": "None",
+                "allocated_workers": "None",
+                "recording_and_sharing_plan": "Weekly call between DSLs",
+                "shared_on": on,
+            },
+        )
+        services.safer_recruitment_record(
+            case_id=case.pk,
+            user=self.receiving_staff,
+            assured_by="Head teacher",
+            assured_on=on,
+        )
+        for side, person in (
+            ("home", self.home_staff),
+            ("receiving", self.receiving_staff),
+        ):
+            services.named_contact_record(
+                case_id=case.pk,
+                user=person,
+                side=side,
+                name="Named contact",
+                email="contact@example.invalid",
+            )
+        services.tour_record(case_id=case.pk, user=self.receiving_staff, tour_on=on)
+        Party = AgreementSignature.Party
+        for party, signer in (
+            (Party.HOME_SCHOOL, None),
+            (Party.RECEIVING_SCHOOL, None),
+            (Party.PARENT_CARER, carer),
+            (Party.PUPIL, None),
+        ):
+            services.signature_record(
+                case_id=case.pk,
+                user=self.home_staff,
+                party=party,
+                carer=signer,
+                signed_by_name="A Signer",
+                signed_on=on,
+                method=AgreementSignature.Method.IN_APP,
+                scan=None,
+            )
+
+    def active_case(self, on, start, serial=1, reviews=()):
+        """A placement started on `start`, planned on `on` (travel to `on`)."""
+        case = self.planning_case(serial, on)
+        self.complete_planning(case, on, start, reviews=reviews)
+        return services.placement_start(
+            case_id=case.pk, user=self.home_staff, started_on=start
+        )
+
+
+def set_transport_need(case, user, needed):
+    answer = (
+        TravelAnswer.Answer.NEEDS_TRANSPORT if needed else TravelAnswer.Answer.ALONE
+    )
+    transport_need_record(case_id=case.pk, user=user, answer=answer)

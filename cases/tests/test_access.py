@@ -17,7 +17,12 @@ from cases import services
 from cases.models import AgreementSignature, Case
 from cases.rules import can
 from cases.selectors import cases_visible_to
-from cases.tests.factories import PDF_BYTES, Cast
+from cases.tests.factories import PDF_BYTES, Cast, set_transport_need
+from dowimm.documents.tests.factories import (
+    plan_agreement,
+    sign_everyone_on_paper,
+    tasks_run_inline,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +57,6 @@ PLANNING_CASE_URLS = {
     "cases:pathway": {"adviser"},
     "cases:close": HOME,
     "cases:approach_add": HOME,
-    "cases:transport_need": HOME,
     "cases:consent_add": HOME,
     "cases:safeguarding": {"home-dsl"},
     "cases:safer_recruitment": RECEIVING,
@@ -63,9 +67,30 @@ PLANNING_CASE_URLS = {
     "cases:start": HOME,
     "meetings:preliminary": HOME,
     "meetings:planning": HOME,
+    "transport:request": {"transport"} | CASE_READERS,
+    "transport:travel": HOME,
+    "transport:route": {"transport"},
+    "transport:quote_request": {"transport"},
+    "transport:quote": {"transport"},
+    "transport:exception": {"transport", "fair-access"},
     "transport:decide": {"transport"},
+    "transport:end": {"transport"},
+    "transport:travel_plan": HOME | RECEIVING,
+    "transport:travel_plan_review": HOME | RECEIVING,
+    "audit:case_access": {"home-dsl", "adviser", "fair-access"},
+    "audit:subject_access_export": {"fair-access"},
 }
-EXTRA_ARGUMENT_URLS = {"cases:approach_answer", "cases:signature_scan"}
+# Document URLs take the document's kind (and some a version number) too.
+DOCUMENT_URLS = {
+    "documents:detail": CASE_READERS,
+    "documents:sign": HOME | RECEIVING,
+    "documents:signing_link_send": HOME,
+    "documents:version_pdf": CASE_READERS,
+    "documents:signed_pdf": CASE_READERS,
+}
+EXTRA_ARGUMENT_URLS = {"cases:approach_answer", "cases:signature_scan"} | set(
+    DOCUMENT_URLS
+)
 
 
 @pytest.fixture
@@ -78,8 +103,9 @@ def cast():
 def planning_case(cast):
     with time_machine.travel(TODAY, tick=False):
         case = cast.planning_case()
-        services.transport_need_record(
-            case_id=case.pk, user=cast.home_staff, needed=True
+        set_transport_need(case, cast.home_staff, True)
+        cast.record_planning_meeting(
+            case, datetime.date(2026, 12, 3), datetime.date(2026, 12, 7)
         )
         services.signature_record(
             case_id=case.pk,
@@ -103,7 +129,13 @@ def users_by_name(cast):
 def case_url_names():
     """Every named URL, in the case apps, that takes a case's pk."""
     names = set()
-    for module in ("cases.urls", "meetings.urls", "transport.urls"):
+    for module in (
+        "cases.urls",
+        "meetings.urls",
+        "transport.urls",
+        "dowimm.documents.urls",
+        "dowimm.audit.urls",
+    ):
         urlconf = import_module(module)
         for pattern in urlconf.urlpatterns:
             if "pk" in pattern.pattern.converters:
@@ -112,7 +144,12 @@ def case_url_names():
 
 
 def test_the_matrix_covers_every_case_url():
-    assert case_url_names() == set(PLANNING_CASE_URLS) | EXTRA_ARGUMENT_URLS
+    assert case_url_names() == (
+        set(PLANNING_CASE_URLS)
+        | EXTRA_ARGUMENT_URLS
+        | set(PLACEMENT_URLS)
+        | set(DISPUTE_URLS)
+    )
 
 
 @pytest.mark.parametrize("url_name", sorted(PLANNING_CASE_URLS))
@@ -152,6 +189,37 @@ def test_signature_scan_is_for_case_readers_only(client, cast, planning_case):
         if expected == 200:
             assert b"".join(response.streaming_content) == PDF_BYTES
             assert response["Cache-Control"] == "no-store"
+            assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.fixture
+def signed_agreement_case(cast, django_capture_on_commit_callbacks):
+    # Inline outermost: the callbacks run as the capture ends.
+    with (
+        tasks_run_inline(),
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case = plan_agreement(cast, cast.planning_case())
+        sign_everyone_on_paper(cast, case)
+    return case
+
+
+@pytest.mark.parametrize("url_name", sorted(DOCUMENT_URLS))
+def test_each_document_url_as_each_role(client, cast, signed_agreement_case, url_name):
+    args = [signed_agreement_case.pk, "agreement"]
+    if "pdf" in url_name:
+        args.append(signed_agreement_case.document_versions.first().number)
+    url = reverse(url_name, args=args)
+
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        response = client.get(url)
+        expected = 200 if username in DOCUMENT_URLS[url_name] else 404
+        assert response.status_code == expected, f"{username} GET {url}"
+        if expected == 200 and "pdf" in url_name:
+            assert response["Cache-Control"] == "no-store"
+            assert response["X-Content-Type-Options"] == "nosniff"
             assert response["Content-Disposition"].startswith("attachment")
 
 
@@ -240,3 +308,127 @@ def test_case_list_matches_the_case_permissions(cast, planning_case):
         listed = set(cases_visible_to(user))
         permitted = {case for case in cases if can(user, "cases.view_referral", case)}
         assert listed == permitted, username
+
+
+# URL name -> who may open it on an active placement with an extension
+# waiting for answers and a dispute that mediation did not resolve.
+PLACEMENT_URLS = {
+    "cases:contact_add": HOME | RECEIVING,
+    "cases:absence_add": RECEIVING,
+    "cases:review_record": RECEIVING,
+    "cases:extension_request": RECEIVING,
+    "cases:extension_answer": HOME | {"fair-access"},
+    "cases:end_early": RECEIVING,
+    "cases:outcome_sent": RECEIVING,
+    "cases:outcome_received": {"fair-access"},
+    "cases:agreement_received": {"fair-access"},
+    "cases:reintegration_plan": HOME,
+    "cases:managed_move_offer": RECEIVING,
+    "cases:managed_move_signature_add": HOME,
+    "cases:managed_move_complete": RECEIVING,
+    "cases:cme_home": HOME,
+    "cases:cme_receiving": RECEIVING,
+    "cases:roll_deletion": HOME,
+    "cases:cp_file_sent": {"home-dsl"},
+    "cases:cp_file_received": {"receiving-dsl"},
+    "cases:dispute_raise": HOME | RECEIVING,
+}
+DISPUTE_URLS = {
+    "cases:dispute_mediation": {"fair-access"},
+    "cases:dispute_panel": {"fair-access"},
+}
+PLANNED_ON = datetime.date(2025, 10, 2)
+STARTED_ON = datetime.date(2025, 10, 13)
+
+
+@pytest.fixture
+def active_case(cast, settings):
+    from cases import placement
+    from dowimm.calendars.services import calendar_import_csv
+
+    with (settings.BASE_DIR / "data" / "norfolk-term-dates.csv").open() as file:
+        calendar_import_csv(file=file)
+    day = datetime.datetime(2025, 10, 2, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(day, tick=False):
+        case = cast.active_case(PLANNED_ON, STARTED_ON)
+    day = datetime.datetime(2025, 10, 24, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(day, tick=False):
+        review = placement.review_record(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            review_id=None,
+            details={
+                "held_on": datetime.date(2025, 10, 24),
+                "face_to_face": True,
+                "attendees": "Both schools",
+                "engagement": "partly",
+                "pupil_voice": "Fine",
+                "family_voice": "Fine",
+                "decision": "request_extension",
+            },
+            next_review_on=datetime.date(2025, 11, 7),
+        )
+        placement.extension_request(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            review=review,
+            reason="engagement",
+            request="Two more weeks",
+            extra_school_days=10,
+        )
+        dispute = placement.dispute_raise(
+            case_id=case.pk, user=cast.home_staff, about="Attendance coding"
+        )
+        placement.dispute_mediation_record(
+            dispute_id=dispute.pk,
+            user=cast.fair_access,
+            dates="24 Oct 2025",
+            notes="No agreement",
+            outcome="not_resolved",
+        )
+    return Case.objects.get(pk=case.pk)
+
+
+@pytest.mark.parametrize("url_name", sorted(PLACEMENT_URLS))
+def test_each_placement_url_as_each_role(client, cast, active_case, url_name):
+    url = reverse(url_name, args=[active_case.pk])
+    allowed = PLACEMENT_URLS[url_name]
+
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        response = client.get(url)
+        expected = 200 if username in allowed else 404
+        assert response.status_code == expected, f"{username} GET {url}"
+
+
+@pytest.mark.parametrize("url_name", sorted(DISPUTE_URLS))
+def test_dispute_urls_are_for_fair_access_only(client, cast, active_case, url_name):
+    dispute = active_case.disputes.get()
+    url = reverse(url_name, args=[active_case.pk, dispute.pk])
+
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        response = client.get(url)
+        expected = 200 if username in DISPUTE_URLS[url_name] else 404
+        assert response.status_code == expected, f"{username} GET {url}"
+
+
+@pytest.mark.parametrize("url_name", sorted(PLACEMENT_URLS))
+def test_denied_placement_posts_change_nothing(client, cast, active_case, url_name):
+    url = reverse(url_name, args=[active_case.pk])
+    before = active_case.history.count()
+
+    for username in sorted(EVERYONE - PLACEMENT_URLS[url_name]):
+        client.force_login(users_by_name(cast)[username])
+        response = client.post(url, {"about": "crafted", "summary": "crafted"})
+        assert response.status_code == 404, f"{username} POST {url}"
+
+    assert active_case.history.count() == before
+
+
+def test_the_fair_access_dashboard_is_for_fair_access_only(client, cast):
+    for username, user in users_by_name(cast).items():
+        client.force_login(user)
+        response = client.get(reverse("cases:fair_access_dashboard"))
+        expected = 200 if username == "fair-access" else 404
+        assert response.status_code == expected, username

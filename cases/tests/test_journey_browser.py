@@ -15,7 +15,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from stdnum.gb import upn as upn_number
 
-from conftest import assert_accessible
+from conftest import assert_accessible, second_factor_enter
+from dowimm.calendars.deadlines import notice_deadline
+from dowimm.calendars.school_days import (
+    academic_year_bounds,
+    academic_year_of,
+    school_days_for,
+)
+from dowimm.documents.tests.factories import sent_emails
 
 PASSWORD = "dowimm-demo"
 FIRST_NAMES = "Siân"
@@ -25,6 +32,9 @@ CARER = "Mai O'Connor-Nguyễn"
 CARER_PHONE = "01632 960123"
 CARER_EMAIL = "mai.oconnor@example.com"
 RECEIVING_SCHOOL = "Sewell Park Academy"
+# Longer than any placement of 40 school days, so the term dates entered
+# cover its expected end.
+LONGEST_PLACEMENT = datetime.timedelta(days=120)
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
@@ -65,6 +75,7 @@ def sign_in(page, base_url, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     load(page, page.get_by_role("button", name="Sign in").click)
+    second_factor_enter(page, username)
     expect(page.locator(".dowimm-account__name")).to_be_visible()
 
 
@@ -111,6 +122,41 @@ def choose(page, legend, option):
     group.get_by_label(option, exact=True).check()
 
 
+def sign_out(page):
+    load(page, page.get_by_role("button", name="Sign out").click)
+
+
+def sign_for_school(page):
+    load(page, page.get_by_role("link", name="Sign for your school").click)
+    page.get_by_label("I have read this version and sign it for my school").check()
+    submit(page, "Sign the document")
+
+
+def signing_links(settings, base_url):
+    """The signing links emailed so far, oldest first."""
+    links = []
+    for message in sent_emails(settings):
+        found = re.search(r"http://[^/\s]+(/sign/[^/\s]+/)", message.get_content())
+        if found:
+            links.append(base_url + found[1])
+    return links
+
+
+def sign_from_link(page, settings, link, name):
+    """A parent or the pupil signs: a code by email, then their typed name."""
+    load(page, lambda: page.goto(link))
+    submit(page, "Email me a code")
+    code = re.search(r"Your code is (\d{6})", sent_emails(settings)[-1].get_content())
+    page.get_by_label("Code").fill(code[1])
+    submit(page, "Continue")
+    page.get_by_label("Your full name").fill(name)
+    page.get_by_label("I have read the document and I agree to it").check()
+    submit(page, "Sign the document")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You have signed the document"
+    )
+
+
 # The story of the case.
 
 
@@ -122,6 +168,8 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     # Demo accounts sign in only while DEBUG is on; the live server runs
     # in this process, so it reads the same overridden settings.
     settings.DEBUG = True
+    # Mail as the demo writes it, so the signing links can be read back.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     call_command("load_demo", stdout=io.StringIO())
     page = browser_page
     base_url = live_server.url
@@ -279,22 +327,49 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     expect_success(page, "Planning meeting recorded")
 
     open_task(page, "Record whether transport is needed")
-    choose(page, "Does the pupil need transport", "Yes")
+    choose(
+        page,
+        "How will the pupil get to the receiving school?",
+        "Neither: they need transport",
+    )
     submit(page, "Save and continue")
-    expect_success(page, "Transport need recorded")
-    expect_task_status(page, "Transport decision", "Awaiting a decision")
+    expect_success(page, "Travel to school recorded")
+    expect_task_status(page, "Transport decision", "Awaiting a quote")
 
-    # The transport officer records the panel's approval.
+    # The transport officer prices it and records the panel's approval.
     sign_in(page, base_url, "transport")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Transport requests")
-    open_case(page, reference)
-    choose(page, "Has the transport panel approved", "Yes, approved")
-    page.get_by_label("Conditions or reasons").fill("Bus pass for the trial")
-    submit(page, "Record decision")
-    expect_success(page, "Transport decision recorded")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Transport requests")
-    decided = page.get_by_role("table", name="Decided")
-    expect(decided.get_by_role("row", name=reference)).to_contain_text("Approved")
+    awaiting = page.get_by_role("table", name="Awaiting a quote")
+    load(page, awaiting.get_by_role("link", name=reference).click)
+    open_task(page, "Record the route and arrangement")
+    # The demo's postcodes are in no directory, so distances go in by hand.
+    page.get_by_label("Straight-line distance from home to school (miles)").fill(
+        "2.3"
+    )
+    choose(page, "Is there a suitable public route to the school?", "Yes")
+    page.locator("#id_walk_to_stop_miles").fill("0.4")
+    choose(page, "Which arrangement will the panel be asked for?", "Bus pass")
+    choose(
+        page, "Will transport continue if the placement becomes a managed move?", "Yes"
+    )
+    submit(page, "Save the route and arrangement")
+    expect_success(page, "Route and arrangement saved")
+    open_task(page, "Record that a quote was requested")
+    fill_date(page, "Date requested", today)
+    submit(page, "Record the quote request")
+    open_task(page, "Record the quote received")
+    fill_date(page, "Date received", today)
+    page.get_by_label("Supplier").fill("Konectbus")
+    page.get_by_label("Daily cost (£)").fill("4.20")
+    page.get_by_label("Total cost for the placement (£)").fill("168.00")
+    submit(page, "Record the quote")
+    expect_success(page, "Quote recorded")
+    open_task(page, "Record the panel's decision")
+    fill_date(page, "Panel date", today)
+    page.get_by_label("Panel members").fill("Transport manager\nFAET officer")
+    choose(page, "Did the panel approve transport for this placement?", "Yes, approved")
+    page.get_by_label("Reasons").fill("A bus pass is the cheapest suitable option")
+    submit(page, "Record the panel's decision")
+    expect_success(page, "Panel decision recorded and the schools told")
 
     # The home school's DSL shares safeguarding information.
     sign_in(page, base_url, "home-dsl")
@@ -341,24 +416,83 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     submit(page, "Save contact")
     expect_success(page, "Named contact saved")
 
-    signers = [
-        ("Home school: Hewett Academy", "Priya Marsh"),
-        (f"Receiving school: {RECEIVING_SCHOOL}", "Grace Adebayo"),
-        (f"{CARER} (Mother)", CARER),
-        (f"The pupil: {PUPIL}", PUPIL),
-    ]
-    for party, name in signers:
-        open_task(page, "Record signatures on the agreement")
-        choose(page, "Who signed?", party)
-        page.get_by_label("Name of the person who signed").fill(name)
-        fill_date(page, "Date signed", today)
-        choose(page, "How was it signed?", "Signed in dowimm")
-        submit(page, "Record signature")
-        expect_success(page, "Signature recorded")
-    expect_task_status(page, "Record signatures on the agreement", "Completed")
+    # Both schools sign the agreement in dowimm; the family and the pupil
+    # sign from links emailed to the mother's address.
+    open_task(page, "Get the DOWIMM Agreement signed")
+    sign_for_school(page)
+    for signer in (
+        f"{CARER}, to {CARER_EMAIL}",
+        f"{PUPIL} (the pupil), to {CARER}'s address {CARER_EMAIL}",
+    ):
+        load(page, page.get_by_role("link", name="Email a signing link").click)
+        choose(page, "Who should get a link?", signer)
+        submit(page, "Email the signing link")
+        expect_success(page, "Signing link emailed")
+    links = signing_links(settings, base_url)
+    assert len(links) == 2
 
-    # 7. The placement starts on the proposed day.
+    sign_in(page, base_url, "receiving-staff")
+    open_case(page, reference)
+    open_task(page, "Get the DOWIMM Agreement signed")
+    sign_for_school(page)
+
+    sign_out(page)
+    for link, name in zip(links, (CARER, PUPIL), strict=True):
+        sign_from_link(page, settings, link, name)
+
+    sign_in(page, base_url, "home-staff")
+    open_case(page, reference)
+    expect_task_status(page, "Get the DOWIMM Agreement signed", "Completed")
+
+    # 7. Nobody has entered term dates for the year of the start, so the
+    # placement cannot start; the Fair Access team enters them (invented
+    # here: a test's fixtures, never the demo's data).
+    years = sorted(
+        {academic_year_of(start_on), academic_year_of(start_on + LONGEST_PLACEMENT)}
+    )
     open_task(page, "Start the placement")
+    notice = page.locator(".govuk-inset-text")
+    expect(notice).to_contain_text(f"no term dates for {years[0]} at Hewett Academy")
+    submit(page, "Start the placement")
+    expect_error(page, f"no term dates for {years[0]} at {RECEIVING_SCHOOL}")
+
+    sign_in(page, base_url, "fair-access")
+    load(page, page.get_by_role("link", name="Calendars", exact=True).click)
+    load(page, page.get_by_role("link", name="The county calendar").click)
+    for year in years:
+        load(
+            page,
+            lambda year=year: page.goto(f"{base_url}/calendars/county/?year={year}"),
+        )
+        expect(page.locator(".govuk-inset-text")).to_contain_text(
+            f"No term dates for {year} at {settings.AUTHORITY_NAME}"
+        )
+        load(page, page.get_by_role("button", name="Add dates").click)
+        first_day, last_day = academic_year_bounds(year)
+        choose(page, "What is it?", "Term")
+        fill_date(page, "First day", last_day)
+        fill_date(page, "Last day", first_day)
+        submit(page, "Add to the calendar")
+        expect_error(page, "The last day must be the same as or after the first day")
+        fill_date(page, "First day", first_day)
+        fill_date(page, "Last day", last_day)
+        page.get_by_label("Name", exact=True).fill(f"Test year {year}")
+        submit(page, "Add to the calendar")
+        expect_success(page, f"Test year {year} added to the calendar")
+        expect(page.get_by_role("table", name="Terms")).to_contain_text(
+            f"Test year {year}"
+        )
+
+    sign_in(page, base_url, "home-staff")
+    open_case(page, reference)
+
+    # 8. The placement starts on the proposed day, with the notice shown.
+    open_task(page, "Start the placement")
+    notice_by = notice_deadline(school_days_for(None), start_on).due
+    expect(page.locator(".govuk-inset-text")).to_contain_text(
+        f"Give the family written notice of the direction off-site by "
+        f"{notice_by:%A} {notice_by.day} {notice_by:%B %Y}"
+    )
     first_day = page.get_by_role("group", name="First day", exact=True)
     expect(first_day.get_by_label("Day")).to_have_value(str(start_on.day))
     submit(page, "Start the placement")

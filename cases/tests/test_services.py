@@ -2,25 +2,39 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from cases import services
 from cases.models import (
     AgreementSignature,
     Case,
-    Consent,
     Pupil,
     ReceivingSchoolApproach,
 )
 from cases.services import CaseRuleError, UpnOnOpenCase
-from cases.tests.factories import ELIGIBLE_ANSWERS, PDF_BYTES, Cast, pupil_details
+from cases.tests.factories import (
+    ELIGIBLE_ANSWERS,
+    PDF_BYTES,
+    Cast,
+    pupil_details,
+    set_transport_need,
+)
+from dowimm.calendars.services import calendar_import_csv
 from meetings.models import ReviewMeeting
 from transport.models import TransportRequest
+from transport.tests.factories import (
+    transport_approve,
+    transport_decide,
+    transport_quote,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Thursday 3 December 2026, a school day with no bank holiday near it.
 TODAY = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
+PLANNED_ON = datetime.date(2026, 12, 3)
+FIRST_DAY = datetime.date(2026, 12, 7)
 
 
 @pytest.fixture
@@ -285,11 +299,10 @@ def test_answering_an_approach_twice_is_refused(cast):
 
 def test_refused_transport_sends_the_home_school_back_to_finding_a_school(cast):
     case = cast.planning_case()
-    services.transport_need_record(case_id=case.pk, user=cast.home_staff, needed=True)
+    set_transport_need(case, cast.home_staff, True)
+    transport_quote(cast, case, TODAY.date())
 
-    services.transport_decide(
-        case_id=case.pk, user=cast.transport, approve=False, notes="No viable route"
-    )
+    transport_decide(cast, case, TODAY.date(), approve=False, reasons="Too dear")
 
     case.refresh_from_db()
     assert case.state == Case.State.FINDING_SCHOOL
@@ -299,76 +312,17 @@ def test_refused_transport_sends_the_home_school_back_to_finding_a_school(cast):
     assert approach.answer == ReceivingSchoolApproach.Answer.WITHDRAWN
 
 
-def complete_planning(cast, case, *, transport=False):
-    user = cast.home_staff
-    carer = case.pupil.carers.get()
-    for given_by in (None, carer):
-        services.consent_record(
-            case_id=case.pk,
-            user=user,
-            carer=given_by,
-            given_on=datetime.date(2026, 12, 3),
-            method=Consent.Method.IN_PERSON,
-        )
-    services.planning_meeting_record(
-        case_id=case.pk,
-        user=user,
-        details={
-            "held_on": datetime.date(2026, 12, 3),
-            "attendees": "Everyone",
-            "family_understand_process": True,
-            "support_agreed": "Breakfast club",
-            "engagement_level": "Attends every lesson",
-            "attendance_threshold_percent": 90,
-            "proposed_start_on": datetime.date(2026, 12, 7),
-        },
-        review_dates=[datetime.date(2026, 12, 18), datetime.date(2027, 1, 15)],
-    )
-    services.transport_need_record(case_id=case.pk, user=user, needed=transport)
-    services.safeguarding_share_record(
-        case_id=case.pk,
-        user=cast.home_dsl,
-        details={
-            "multi_agency_plans": "None",
-            "allocated_workers": "None",
-            "recording_and_sharing_plan": "Weekly call between DSLs",
-            "shared_on": datetime.date(2026, 12, 3),
-        },
-    )
-    services.safer_recruitment_record(
-        case_id=case.pk,
-        user=cast.receiving_staff,
-        assured_by="Head teacher",
-        assured_on=datetime.date(2026, 12, 3),
-    )
-    for side, person in (("home", user), ("receiving", cast.receiving_staff)):
-        services.named_contact_record(
-            case_id=case.pk,
-            user=person,
-            side=side,
-            name="Named contact",
-            email="contact@example.invalid",
-        )
-    services.tour_record(
-        case_id=case.pk, user=cast.receiving_staff, tour_on=datetime.date(2026, 12, 4)
-    )
-    Party = AgreementSignature.Party
-    for party, signer in (
-        (Party.HOME_SCHOOL, None),
-        (Party.RECEIVING_SCHOOL, None),
-        (Party.PARENT_CARER, carer),
-        (Party.PUPIL, None),
-    ):
-        services.signature_record(
-            case_id=case.pk,
-            user=user,
-            party=party,
-            carer=signer,
-            signed_by_name="A Signer",
-            signed_on=datetime.date(2026, 12, 3),
-            method=AgreementSignature.Method.IN_APP,
-            scan=None,
-        )
+def complete_planning(
+    cast,
+    case,
+    *,
+    transport=False,
+    on=datetime.date(2026, 12, 3),
+    start=datetime.date(2026, 12, 7),
+    reviews=(datetime.date(2026, 12, 18), datetime.date(2027, 1, 15)),
+):
+    """Every planning task, done on `on`, for a placement proposed from `start`."""
+    cast.complete_planning(case, on, start, reviews=reviews, transport=transport)
 
 
 def test_planning_meeting_proposes_the_review_dates(cast):
@@ -396,61 +350,141 @@ def test_placement_cannot_start_while_planning_is_incomplete(cast):
     assert case.state == Case.State.PLANNING
 
 
-def test_placement_needing_transport_waits_for_the_decision(cast):
+# The placement on the real 2025-26 Norfolk calendar, from data/. Planning
+# is done on Thu 2 Oct 2025 for a start on Mon 13 Oct 2025; reviews every
+# 10 school days: 14-17 Oct (4), 20-24 (9), half term, Mon 3 Nov (10); then
+# 4-7 Nov (14), 10-14 (19), Mon 17 Nov (20).
+THU_2_OCT_2025 = datetime.datetime(2025, 10, 2, 10, 0, tzinfo=datetime.UTC)
+MON_13_OCT_2025 = datetime.date(2025, 10, 13)
+REVIEWS_2025 = (datetime.date(2025, 11, 3), datetime.date(2025, 11, 17))
+TERM_DATES_CSV = settings.BASE_DIR / "data" / "norfolk-term-dates.csv"
+
+
+@pytest.fixture
+def october_2025():
+    """The county's term dates loaded, and today Thu 2 Oct 2025."""
+    with TERM_DATES_CSV.open(encoding="utf-8", newline="") as f:
+        calendar_import_csv(file=f)
+    with time_machine.travel(THU_2_OCT_2025, tick=False):
+        yield
+
+
+def planned_in_october_2025(cast, **kwargs):
     case = cast.planning_case()
-    complete_planning(cast, case, transport=True)
+    complete_planning(
+        cast,
+        case,
+        on=THU_2_OCT_2025.date(),
+        start=MON_13_OCT_2025,
+        reviews=REVIEWS_2025,
+        **kwargs,
+    )
+    return case
+
+
+def test_placement_needing_transport_waits_for_the_decision(cast, october_2025):
+    case = planned_in_october_2025(cast, transport=True)
 
     with pytest.raises(CaseRuleError, match="transport decision"):
+        services.placement_start(
+            case_id=case.pk, user=cast.home_staff, started_on=MON_13_OCT_2025
+        )
+
+    transport_approve(cast, case, THU_2_OCT_2025.date())
+    case = services.placement_start(
+        case_id=case.pk, user=cast.home_staff, started_on=MON_13_OCT_2025
+    )
+    assert case.state == Case.State.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("started_on", "message"),
+    [
+        (
+            datetime.date(2025, 10, 11),
+            "Receiving Academy is closed on Saturday 11 October 2025 (weekend). "
+            "Choose a school day, such as Monday 13 October 2025",
+        ),
+        (
+            datetime.date(2025, 10, 27),
+            "Receiving Academy is closed on Monday 27 October 2025 (Autumn half "
+            "term). Choose a school day, such as Monday 3 November 2025",
+        ),
+    ],
+)
+def test_placement_cannot_start_on_a_day_the_receiving_school_is_closed(
+    cast, october_2025, started_on, message
+):
+    case = planned_in_october_2025(cast)
+
+    with pytest.raises(CaseRuleError) as refused:
+        services.placement_start(
+            case_id=case.pk, user=cast.home_staff, started_on=started_on
+        )
+
+    assert refused.value.message == message
+    assert refused.value.field == "started_on"
+    case.refresh_from_db()
+    assert case.state == Case.State.PLANNING
+
+
+def test_placement_start_counts_40_school_days_past_half_term(cast, october_2025):
+    case = planned_in_october_2025(cast)
+
+    case = services.placement_start(
+        case_id=case.pk, user=cast.home_staff, started_on=MON_13_OCT_2025
+    )
+
+    # 13-17 Oct (5), 20-24 (10), half term, then five full weeks to 5 Dec
+    # (35) and 8-12 Dec (40).
+    assert case.expected_end_on == datetime.date(2025, 12, 12)
+    assert case.expected_end_explanation == (
+        "40 school days from Mon 13 Oct 2025 to Fri 12 Dec 2025; "
+        "not counted: Autumn half term 27–31 Oct 2025"
+    )
+    assert case.state == Case.State.ACTIVE
+
+
+def test_placement_start_uses_the_receiving_school_training_days(cast, october_2025):
+    # The data file's school rows give the receiving school its own training
+    # day on Mon 3 Nov 2025, so the 40th school day moves to Mon 15 Dec.
+    with TERM_DATES_CSV.open(encoding="utf-8", newline="") as f:
+        calendar_import_csv(file=f, school=cast.receiving_school)
+    case = planned_in_october_2025(cast)
+
+    case = services.placement_start(
+        case_id=case.pk, user=cast.home_staff, started_on=MON_13_OCT_2025
+    )
+
+    assert case.expected_end_on == datetime.date(2025, 12, 15)
+    assert case.expected_end_explanation.endswith(
+        "Autumn half term 27–31 Oct 2025, Staff training day Mon 3 Nov 2025"
+    )
+
+
+def test_placement_start_without_term_dates_names_the_year_and_school(cast):
+    # Today is Thu 3 Dec 2026 and nobody has entered the 2026-27 terms.
+    case = cast.planning_case()
+    complete_planning(cast, case)
+
+    with pytest.raises(CaseRuleError) as refused:
         services.placement_start(
             case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
         )
 
-    services.transport_decide(
-        case_id=case.pk, user=cast.transport, approve=True, notes="Taxi agreed"
+    assert refused.value.message.startswith(
+        "There are no term dates for 2026-27 at Receiving Academy yet"
     )
-    case = services.placement_start(
-        case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
-    )
-    assert case.state == Case.State.ACTIVE
-
-
-def test_placement_cannot_start_on_a_weekend(cast):
-    case = cast.planning_case()
-    complete_planning(cast, case)
-
-    with pytest.raises(CaseRuleError, match="Monday 7 December 2026") as refused:
-        services.placement_start(
-            case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 5)
-        )
+    assert "Fair Access and Exclusions Team" in refused.value.message
     assert refused.value.field == "started_on"
-
-
-def test_placement_start_sets_the_provisional_expected_end(cast):
-    case = cast.planning_case()
-    complete_planning(cast, case)
-
-    case = services.placement_start(
-        case_id=case.pk, user=cast.home_staff, started_on=datetime.date(2026, 12, 7)
-    )
-
-    # From Mon 7 Dec 2026, weekdays less bank holidays: 7-11, 14-18 and
-    # 21-24 Dec make 14; 25 and 28 Dec (Boxing Day's substitute) are bank
-    # holidays; 29-31 Dec make 17; 1 Jan is a bank holiday; then 4-8 Jan
-    # (22), 11-15 (27), 18-22 (32), 25-29 (37), and 1-3 Feb make 40.
-    assert case.expected_end_on == datetime.date(2027, 2, 3)
-    assert case.expected_end_explanation.startswith("Provisional:")
-    assert case.state == Case.State.ACTIVE
-
-
-def test_provisional_end_of_eight_weeks_without_bank_holidays():
-    # Mon 13 Oct 2025 is day 1; 40 weekdays later is Fri 5 Dec 2025.
-    assert services.provisional_expected_end(datetime.date(2025, 10, 13)) == (
-        datetime.date(2025, 12, 5)
-    )
+    case.refresh_from_db()
+    assert case.state == Case.State.PLANNING
+    assert case.expected_end_on is None
 
 
 def test_paper_signature_needs_a_scan(cast):
     case = cast.planning_case()
+    cast.record_planning_meeting(case, PLANNED_ON, FIRST_DAY)
 
     with pytest.raises(CaseRuleError, match="Upload a scan"):
         services.signature_record(
@@ -467,6 +501,7 @@ def test_paper_signature_needs_a_scan(cast):
 
 def test_paper_signature_with_a_scan_is_stored_privately(cast, settings):
     case = cast.planning_case()
+    cast.record_planning_meeting(case, PLANNED_ON, FIRST_DAY)
 
     signature = services.signature_record(
         case_id=case.pk,
@@ -485,6 +520,7 @@ def test_paper_signature_with_a_scan_is_stored_privately(cast, settings):
 
 def test_the_same_party_cannot_sign_twice(cast):
     case = cast.planning_case()
+    cast.record_planning_meeting(case, PLANNED_ON, FIRST_DAY)
     kwargs = {
         "case_id": case.pk,
         "user": cast.home_staff,
@@ -497,8 +533,24 @@ def test_the_same_party_cannot_sign_twice(cast):
     }
     services.signature_record(**kwargs)
 
-    with pytest.raises(CaseRuleError, match="already recorded"):
+    with pytest.raises(CaseRuleError, match="already signed the current version"):
         services.signature_record(**kwargs)
+
+
+def test_nothing_can_be_signed_before_the_agreement_is_prepared(cast):
+    case = cast.planning_case()
+
+    with pytest.raises(CaseRuleError, match="has not been prepared yet"):
+        services.signature_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            party=AgreementSignature.Party.PUPIL,
+            carer=None,
+            signed_by_name="Rowan Testpupil",
+            signed_on=datetime.date(2026, 12, 3),
+            method=AgreementSignature.Method.PAPER,
+            scan=ContentFile(PDF_BYTES, name="signed.pdf"),
+        )
 
 
 def test_closing_withdraws_approaches_still_waiting(cast):
@@ -529,3 +581,21 @@ def test_year_group_follows_the_1_september_cut_off(born, on, year):
     pupil = Pupil(**pupil_details(date_of_birth=born))
 
     assert pupil.year_group(on) == year
+
+
+def test_schools_over_the_boundary_are_listed_and_marked(cast):
+    from cases.forms import ApproachForm
+    from cases.tests.factories import SchoolFactory
+
+    suffolk = SchoolFactory(
+        name="Border High School", la_code="935", la_name="Suffolk", easting=640000
+    )
+    case = cast.finding_school_case()
+
+    ranked = services.schools_by_distance(case)
+    labels = dict(ApproachForm(ranked_schools=ranked).fields["school"].choices)
+
+    # (620000, 308000) to (640000, 308000) is exactly 20 km.
+    assert labels[str(suffolk.pk)] == (
+        "Border High School (20.0 km), outside the authority (Suffolk)"
+    )

@@ -133,7 +133,7 @@ def test_a_post_that_skips_a_stage_is_refused(client, cast):
     client.force_login(cast.home_staff)
 
     response = client.post(
-        reverse("cases:transport_need", args=[case.pk]), {"needed": "True"}
+        reverse("transport:travel", args=[case.pk]), {"answer": "needs_transport"}
     )
 
     assert "“Preliminary” stage, so that cannot be done now" in error_page(response)
@@ -261,9 +261,10 @@ def test_case_list_query_count(client, cast, django_assert_num_queries, cases):
         cast.open_case(serial=serial)
     client.force_login(cast.home_staff)
 
-    # Session, user, the user's school, the count for the paginator, the
-    # schools for the filter, and the page of cases with pupils and schools.
-    with django_assert_num_queries(6):
+    # Session, user, the user's second-factor device, the user's school, the
+    # count for the paginator, the schools for the filter, the page of cases
+    # with pupils and schools, and one insert of the rows' access events.
+    with django_assert_num_queries(8):
         client.get(reverse("cases:list"))
 
 

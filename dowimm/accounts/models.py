@@ -1,5 +1,9 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 
 
 class User(AbstractUser):
@@ -62,3 +66,60 @@ class User(AbstractUser):
     @property
     def is_transport_officer(self):
         return self.role == self.Role.TRANSPORT
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """
+    A user's single-use recovery codes, for when their authenticator app
+    is lost. Only a hash of each code is kept.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(
+            code_hash=recovery_code_hash(token), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+    def get_throttle_factor(self):
+        return 1
+
+    @property
+    def codes_left(self):
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(
+        RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+def recovery_code_hash(code):
+    """
+    Codes carry 80 random bits, so a plain SHA-256 cannot be reversed by
+    guessing; a slow hash would make checking one code against ten slow.
+    """
+    normalised = "".join(code.split()).replace("-", "").lower()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class SignedInSession(models.Model):
+    """A session someone signed in to, so signing out can end all of them."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)

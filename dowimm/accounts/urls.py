@@ -1,13 +1,23 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from dowimm.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/code/", views.second_factor, name="second_factor"),
     path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="accounts/sign_in.html"),
-        name="sign_in",
+        "sign-in/set-up-app/",
+        views.second_factor_set_up,
+        name="second_factor_set_up",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign_out"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("account/", views.account, name="account"),
+    path(
+        "account/recovery-codes/",
+        views.recovery_codes_renew,
+        name="recovery_codes_renew",
+    ),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
 ]

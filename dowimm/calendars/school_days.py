@@ -8,6 +8,7 @@ after that is answered in memory.
 import datetime
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 import holidays
@@ -26,6 +27,17 @@ class NoTermDates(Exception):
         self.academic_year = academic_year
         self.place = place
         super().__init__(f"no term dates for {academic_year} at {place}")
+
+    @property
+    def advice(self):
+        """What a person at the screen can do about it, in a sentence or two."""
+        return (
+            f"There are no term dates for {self.academic_year} at {self.place} "
+            "yet, so dates that depend on them cannot be worked out. The "
+            "school's own staff can add them to its calendar, or the Fair "
+            "Access and Exclusions Team to the county calendar, under "
+            "Calendars."
+        )
 
 
 def academic_year_of(day):
@@ -105,14 +117,7 @@ class _AcademicYear:
 
     def _closed_weekdays(self, first_year):
         """Weekdays shut by this calendar or by an England bank holiday."""
-        bank_holidays = holidays.country_holidays(
-            "GB", subdiv="ENG", years=(first_year, first_year + 1)
-        )
-        closed = {
-            day: name
-            for day, name in bank_holidays.items()
-            if self.first <= day <= self.last and is_weekday(day)
-        }
+        closed = dict(_bank_holidays_on_weekdays(first_year))
         for entry in self.closures:
             for day in _dates(entry.start_date, entry.end_date):
                 closed[day] = entry.label
@@ -133,6 +138,13 @@ class SchoolDays:
         self._own = list(entries)
         self._county = None if county_entries is None else list(county_entries)
         self._years = {}
+
+    def academic_year(self, academic_year):
+        """
+        One academic year, written like "2025-26": its `terms`, `closures`
+        (the calendar's entries) and school `days`.
+        """
+        return self._year(academic_year_bounds(academic_year)[0])
 
     def is_school_day(self, day):
         return day in self._year(day).day_set
@@ -281,6 +293,47 @@ def school_days_for(school=None):
         return SchoolDays(school.name, county_entries)
     inherited = county_entries if own.inherits_county else None
     return SchoolDays(school.name, own.entries.all(), inherited)
+
+
+def school_days_for_schools(schools):
+    """
+    The school days of each of `schools`, keyed by school id, from two
+    queries however many schools there are.
+    """
+    schools = {school.pk: school for school in schools}
+    wanted = Q(school__isnull=True) | Q(school__in=list(schools))
+    calendars = Calendar.objects.filter(wanted).prefetch_related("entries")
+    by_school = {c.school_id: c for c in calendars}
+    county = by_school.get(None)
+    county_entries = list(county.entries.all()) if county else []
+
+    days = {}
+    for pk, school in schools.items():
+        own = by_school.get(pk)
+        if own is None:
+            days[pk] = SchoolDays(school.name, county_entries)
+        else:
+            inherited = county_entries if own.inherits_county else None
+            days[pk] = SchoolDays(school.name, own.entries.all(), inherited)
+    return days
+
+
+@lru_cache(maxsize=32)
+def _bank_holidays_on_weekdays(first_year):
+    """
+    England's bank holidays on weekdays in one academic year. Cached: the
+    holidays package takes milliseconds a year, and a reminder run asks for
+    every school's calendar.
+    """
+    first, last = _year_bounds(first_year)
+    bank_holidays = holidays.country_holidays(
+        "GB", subdiv="ENG", years=(first_year, first_year + 1)
+    )
+    return tuple(
+        (day, name)
+        for day, name in sorted(bank_holidays.items())
+        if first <= day <= last and is_weekday(day)
+    )
 
 
 def _uncovered_closures(year, start, end):

@@ -1,8 +1,10 @@
 """
-Writes to calendars: term dates imported from CSV or iCalendar files.
+Writes to calendars: term dates imported from CSV or iCalendar files, and
+entries added or deleted in the browser.
 
 An import either saves every line of a file or nothing, and importing the same
-file again changes nothing.
+file again changes nothing. An entry added or deleted in the browser passes the
+same checks as a line of a file.
 """
 
 import csv
@@ -140,8 +142,64 @@ def calendar_import_ics(*, file, school=None, kind=None):
         return _import_rows({calendar: rows}, county)
 
 
-def _import_rows(imports, county):
-    """Check every calendar as it would be after the import, then save."""
+def calendar_entry_add(*, user, school, kind, start_date, end_date, label=""):
+    """
+    Add one entry to `school`'s own calendar, or the county's when school is
+    None. Refused with CalendarImportError (no line) on the importers' rules.
+    """
+    row = _row(1, kind, start_date, end_date, label, academic_year_of(start_date))
+    with transaction.atomic():
+        county = county_calendar_get_or_create()
+        if school is None:
+            calendar = _locked(county)
+        else:
+            calendar = _locked(school_calendar_get_or_create(school=school))
+        if calendar.entries.filter(
+            kind=kind, start_date=start_date, end_date=end_date
+        ).exists():
+            raise CalendarImportError(
+                None, f"the calendar already has this {row.kind_label}"
+            )
+        _check_calendars({calendar: [row]}, county)
+        entry = CalendarEntry(
+            calendar=calendar,
+            kind=row.kind,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            label=row.label,
+            academic_year=row.academic_year,
+        )
+        entry._history_user = user
+        entry.save()
+    return entry
+
+
+def calendar_entry_delete(*, user, entry_id):
+    """
+    Delete an entry, unless that would leave a training day or closure outside
+    every term (here, or in a school calendar that borrows the county's terms).
+    """
+    with transaction.atomic():
+        entry = CalendarEntry.objects.select_related("calendar").get(pk=entry_id)
+        county = county_calendar_get_or_create()
+        entry._history_user = user
+        entry.delete()
+        affected = [entry.calendar]
+        if entry.calendar == county and entry.kind == CalendarEntry.Kind.TERM:
+            affected += Calendar.objects.filter(
+                school__isnull=False, inherits_county=True
+            )
+        _check_calendars({calendar: [] for calendar in affected}, county)
+    return entry
+
+
+def _locked(calendar):
+    # Two people adding terms at once must not both pass the overlap check.
+    return Calendar.objects.select_for_update().get(pk=calendar.pk)
+
+
+def _check_calendars(imports, county):
+    """Check every calendar as it would be with the rows added."""
     county_terms = _terms(_merged(county, imports.get(county, [])))
     for calendar, rows in imports.items():
         merged = _merged(calendar, rows)
@@ -149,6 +207,10 @@ def _import_rows(imports, county):
         inherited = county_terms if calendar.inherits_county else []
         _check_training_days_in_term(merged, _terms(merged) + inherited)
 
+
+def _import_rows(imports, county):
+    """Check every calendar as it would be after the import, then save."""
+    _check_calendars(imports, county)
     result = CalendarImportResult()
     for calendar, rows in imports.items():
         _save_rows(calendar, rows, result)

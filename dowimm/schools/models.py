@@ -30,6 +30,7 @@ class School(models.Model):
         related_name="linked_schools",
         limit_choices_to={"role": "inclusion_adviser"},
     )
+    headteacher = models.CharField(max_length=255, blank=True)
     named_contact = models.CharField(max_length=255, blank=True)
     named_contact_email = models.EmailField(blank=True)
     dsl_name = models.CharField(

@@ -20,4 +20,6 @@ await cp(join(dist, 'assets', 'manifest.json'), join(build, 'assets', 'manifest.
 for (const name of ['govuk-frontend.min.js', 'govuk-frontend.min.js.map']) {
   await cp(join(dist, name), join(build, name))
 }
-await cp(join(root, 'static', 'src', 'dowimm.js'), join(build, 'dowimm.js'))
+for (const name of ['dowimm.js', 'session-timeout.js']) {
+  await cp(join(root, 'static', 'src', name), join(build, name))
+}

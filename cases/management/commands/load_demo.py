@@ -5,6 +5,7 @@ duplicated and nothing a person changed is overwritten.
 """
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,11 +18,21 @@ from stdnum.gb import upn
 from cases import services
 from cases.models import Case, Pupil
 from dowimm.accounts.models import User
+from dowimm.accounts.services import demo_totp_device_set
+from dowimm.calendars.services import calendar_import_csv
 from dowimm.schools.models import School
 from dowimm.schools.services import school_import_gias
+from transport.models import TransportRequest, TravelAnswer
+from transport.services import (
+    transport_need_record,
+    transport_quote_record,
+    transport_quote_request,
+    transport_route_record,
+)
 
 DEMO_PASSWORD = "dowimm-demo"
 SCHOOLS_FILE = Path(settings.BASE_DIR) / "data" / "gias-norfolk-secondary.csv"
+TERM_DATES_FILE = Path(settings.BASE_DIR) / "data" / "norfolk-term-dates.csv"
 HOME_URN = 142059  # Hewett Academy, Norwich
 RECEIVING_URN = 142058  # Sewell Park Academy, Norwich
 OTHER_URN = 135650  # The Open Academy, Norwich
@@ -56,6 +67,10 @@ class Command(BaseCommand):
             f"Schools: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged"
         )
+        # The county's published term dates only: a year not in the file is
+        # left for FAET to enter under Calendars, never guessed.
+        with TERM_DATES_FILE.open(encoding="utf-8", newline="") as file:
+            self.stdout.write(f"County term dates: {calendar_import_csv(file=file)}")
         with transaction.atomic():
             users = self.load_staff()
             self.link_schools(users)
@@ -87,6 +102,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
+            # The README's demo authenticator key; `demo_totp` shows codes.
+            demo_totp_device_set(user=user)
             users[username] = user
         return users
 
@@ -122,6 +139,30 @@ class Command(BaseCommand):
             accept=True,
             notes="We can offer a place in Year 9.",
         )
+        self.load_transport_case(users)
+
+    def load_transport_case(self, users):
+        """A pupil who needs transport, quoted and waiting for the panel."""
+        home = users["home-staff"]
+        case = self.open_case(
+            home, "Kacper", "Lindqvist-Ward", datetime.date(2011, 7, 19), 4
+        )
+        self.add_carer(case, home, "Ingrid Lindqvist-Ward", "Mother")
+        self.through_preliminary(case, home, users["adviser"])
+        approach = services.approach_record(
+            case_id=case.pk,
+            user=home,
+            school=School.objects.get(urn=RECEIVING_URN),
+            approached_on=timezone.localdate(),
+            notes="The family live on the edge of the city; no car.",
+        )
+        services.approach_answer(
+            approach_id=approach.pk,
+            user=users["receiving-staff"],
+            accept=True,
+            notes="A place in Year 10.",
+        )
+        demo_transport_quote(case, home, users["transport"])
 
     def open_case(self, user, first, last, born, serial):
         details = {
@@ -191,6 +232,37 @@ class Command(BaseCommand):
             best_interests_statement="A fresh start, with the support in the "
             "Provision Plan, gives the best chance of staying in mainstream.",
         )
+
+
+def demo_transport_quote(case, home, officer):
+    today = timezone.localdate()
+    transport_need_record(
+        case_id=case.pk, user=home, answer=TravelAnswer.Answer.NEEDS_TRANSPORT
+    )
+    # The demo postcodes are invented, so the officer measures by hand.
+    transport_route_record(
+        case_id=case.pk,
+        user=officer,
+        home_to_school_miles=Decimal("4.10"),
+        boarding_point="Bus shelter outside the village hall",
+        boarding_point_postcode="",
+        home_to_boarding_point_miles=Decimal("0.30"),
+        suitable_route=False,
+        walk_to_stop_miles=None,
+        arrangement=TransportRequest.Arrangement.BESPOKE,
+        arrangement_details="Shared minibus with two other pupils",
+        ends_on=None,
+        continues_after_managed_move=True,
+    )
+    transport_quote_request(case_id=case.pk, user=officer, requested_on=today)
+    transport_quote_record(
+        case_id=case.pk,
+        user=officer,
+        received_on=today,
+        supplier="Broadland Community Minibus",
+        daily_cost=Decimal("38.50"),
+        total_cost=Decimal("1540.00"),
+    )
 
 
 def demo_provision_plan():

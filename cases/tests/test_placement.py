@@ -1,0 +1,603 @@
+"""
+The placement and its end, on the real Norfolk 2025-26 county calendar:
+autumn term 3 Sep to 19 Dec 2025 with half term 27 to 31 Oct, Christmas
+holiday 22 Dec to 5 Jan, spring term from Tue 6 Jan 2026.
+"""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from cases import placement
+from cases.checklist import stage_tasks
+from cases.models import (
+    AgreementSignature,
+    Case,
+    ChildProtectionFileTransfer,
+    Dispute,
+    ExtensionAnswer,
+    ExtensionRequest,
+    Outcome,
+)
+from cases.monitoring import cp_file_due, placement_monitoring
+from cases.services import CaseRuleError, signature_record
+from cases.tests.factories import Cast
+from dowimm.calendars.services import calendar_import_csv
+from meetings.models import ReviewMeeting
+
+pytestmark = pytest.mark.django_db
+
+PLANNED = datetime.date(2025, 10, 2)  # Thu: the planning meeting
+START = datetime.date(2025, 10, 13)  # Mon: the first day
+# 40 school days from Mon 13 Oct, skipping half term 27-31 Oct: five weeks
+# to Fri 21 Nov make 30 (13-17, 20-24 Oct, 3-7, 10-14, 17-21 Nov), then
+# 24-28 Nov (35) and 1-5 Dec... counting each week of five: 13 Oct (5),
+# 20 Oct (10), 3 Nov (15), 10 Nov (20), 17 Nov (25), 24 Nov (30), 1 Dec
+# (35), 8 Dec (40): Fri 12 Dec 2025.
+EXPECTED_END = datetime.date(2025, 12, 12)
+FIRST_REVIEW = datetime.date(2025, 10, 24)
+Decision = ReviewMeeting.Decision
+
+
+def at(day):
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC),
+        tick=False,
+    )
+
+
+@pytest.fixture
+def cast():
+    with (settings.BASE_DIR / "data" / "norfolk-term-dates.csv").open() as file:
+        calendar_import_csv(file=file)
+    with at(PLANNED):
+        return Cast()
+
+
+@pytest.fixture
+def active(cast):
+    with at(PLANNED):
+        return cast.active_case(PLANNED, START, reviews=[FIRST_REVIEW])
+
+
+def hold_review(cast, case, held_on, decision, *, engagement="met", next_on=None):
+    with at(held_on):
+        return placement.review_record(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            review_id=case.reviews.filter(held_on__isnull=True).first().pk
+            if case.reviews.filter(held_on__isnull=True).exists()
+            else None,
+            details={
+                "held_on": held_on,
+                "face_to_face": True,
+                "attendees": "Both schools, pupil, mother",
+                "incidents": "",
+                "engagement": engagement,
+                "engagement_notes": "",
+                "pupil_voice": "It is going better than I thought",
+                "family_voice": "Much calmer at home",
+                "concerns_and_support": "",
+                "strategies_shared": "Movement breaks",
+                "reintegration_planning": "",
+                "travel_plan_review": "",
+                "decision": decision,
+            },
+            next_review_on=next_on,
+        )
+
+
+def absent(cast, case, day, sessions=("am", "pm"), authorised=True):
+    with at(day):
+        placement.absence_record(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            absent_on=day,
+            sessions=list(sessions),
+            authorised=authorised,
+            reason="Unwell",
+        )
+
+
+def test_placement_starts_with_forty_school_days_on_the_receiving_calendar(active):
+    assert active.state == Case.State.ACTIVE
+    assert active.expected_end_on == EXPECTED_END
+
+
+def test_whole_days_of_authorised_absence_move_the_end(cast, active):
+    # Tue 4 and Wed 5 Nov missed with authorisation: day 40 becomes day
+    # 42, two school days after Fri 12 Dec: Tue 16 Dec 2025.
+    absent(cast, active, datetime.date(2025, 11, 4))
+    absent(cast, active, datetime.date(2025, 11, 5))
+
+    active.refresh_from_db()
+    assert active.expected_end_on == datetime.date(2025, 12, 16)
+    assert "2 days of authorised absence" in active.expected_end_explanation
+
+
+def test_unauthorised_and_half_day_absence_leave_the_end_alone(cast, active):
+    absent(cast, active, datetime.date(2025, 11, 4), authorised=False)
+    absent(cast, active, datetime.date(2025, 11, 5), sessions=("am",))
+
+    active.refresh_from_db()
+    assert active.expected_end_on == EXPECTED_END
+
+
+def test_absence_on_a_day_the_school_is_closed_is_refused(cast, active):
+    with pytest.raises(CaseRuleError, match="closed on Wed 29 Oct 2025: choose"):
+        absent(cast, active, datetime.date(2025, 10, 29))
+
+
+def test_the_same_session_cannot_be_recorded_twice(cast, active):
+    absent(cast, active, datetime.date(2025, 11, 4), sessions=("am",))
+
+    with pytest.raises(CaseRuleError, match="already recorded for that session"):
+        absent(cast, active, datetime.date(2025, 11, 4))
+
+
+def test_attendance_below_the_threshold_asks_both_schools_for_a_review(cast, active):
+    # Mon 13 to Fri 24 Oct: 10 school days, 20 sessions. One authorised and
+    # two unauthorised sessions missed: 17 of 20 attended, 85.0%, under 90%.
+    absent(cast, active, datetime.date(2025, 10, 14), sessions=("am",))
+    absent(cast, active, datetime.date(2025, 10, 21), authorised=False)
+
+    with at(datetime.date(2025, 10, 24)):
+        monitoring = placement_monitoring(active)
+        tasks = stage_tasks(active, monitoring)
+
+    attendance = monitoring.attendance
+    assert (attendance.sessions_possible, attendance.sessions_attended) == (20, 17)
+    assert attendance.percent == 85.0
+    assert attendance.below_threshold
+    review_needed = [t for t in tasks if t.title.startswith("Review needed")]
+    assert review_needed[0].owner == "Both schools"
+
+
+def test_a_week_with_school_days_and_no_contact_is_a_gap(cast, active):
+    with at(datetime.date(2025, 10, 15)):
+        placement.contact_record(
+            case_id=active.pk,
+            user=cast.home_staff,
+            contact_on=datetime.date(2025, 10, 15),
+            between="Heads of year",
+            method="phone",
+            summary="Settling in well",
+        )
+
+    # On Wed 5 Nov: the weeks of 13 Oct (contact) and 20 Oct (none) are
+    # over; half term's week has no school days; this week is not over.
+    with at(datetime.date(2025, 11, 5)):
+        monitoring = placement_monitoring(active)
+
+    assert monitoring.contact_weeks == [
+        (datetime.date(2025, 10, 13), True),
+        (datetime.date(2025, 10, 20), False),
+    ]
+    assert monitoring.weeks_without_contact == [datetime.date(2025, 10, 20)]
+
+
+def test_each_review_confirms_the_next(cast, active):
+    review = hold_review(
+        cast,
+        active,
+        FIRST_REVIEW,
+        Decision.CONTINUE,
+        next_on=datetime.date(2025, 11, 14),
+    )
+
+    assert review.sessions_possible == 20
+    upcoming = active.reviews.filter(held_on__isnull=True).get()
+    assert upcoming.scheduled_for == datetime.date(2025, 11, 14)
+
+
+def test_a_review_that_continues_needs_the_next_date(cast, active):
+    with pytest.raises(CaseRuleError, match="Enter the date of the next review"):
+        hold_review(cast, active, FIRST_REVIEW, Decision.CONTINUE)
+
+
+def request_extension(cast, case, days=10):
+    hold_review(
+        cast,
+        case,
+        datetime.date(2025, 12, 5),
+        Decision.REQUEST_EXTENSION,
+        next_on=datetime.date(2025, 12, 12),
+    )
+    review = case.reviews.get(held_on=datetime.date(2025, 12, 5))
+    with at(datetime.date(2025, 12, 5)):
+        return placement.extension_request(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            review=review,
+            reason=ExtensionRequest.Reason.ENGAGEMENT,
+            request="More time to settle into the new timetable",
+            extra_school_days=days,
+        )
+
+
+def answer(cast, extension, party, agreed=True):
+    user = cast.fair_access if party == "fair_access" else cast.home_staff
+    with at(datetime.date(2025, 12, 8)):
+        return placement.extension_answer(
+            extension_id=extension.pk, user=user, party=party, agreed=agreed, notes=""
+        )
+
+
+def test_an_extension_agreed_by_everyone_extends_the_placement(cast, active):
+    extension = request_extension(cast, active, days=10)
+
+    for party in ("home_school", "family"):
+        answer(cast, extension, party)
+        active.refresh_from_db()
+        assert active.state == Case.State.ACTIVE
+    answer(cast, extension, "fair_access")
+
+    # 10 more school days after Fri 12 Dec: 15-19 Dec make 5, then the
+    # Christmas holiday to Mon 5 Jan; Tue 6 to Fri 9 Jan make 9 and Mon
+    # 12 Jan 2026 is the 10th.
+    active.refresh_from_db()
+    extension.refresh_from_db()
+    assert active.state == Case.State.EXTENDED
+    assert active.expected_end_on == datetime.date(2026, 1, 12)
+    assert extension.new_expected_end_on == datetime.date(2026, 1, 12)
+
+
+def test_a_party_cannot_agree_an_extension_twice(cast, active):
+    extension = request_extension(cast, active)
+    answer(cast, extension, "home_school")
+
+    with pytest.raises(CaseRuleError, match="answer is already recorded"):
+        answer(cast, extension, "home_school")
+
+    assert ExtensionAnswer.objects.filter(extension=extension).count() == 1
+
+
+def test_one_refusal_refuses_the_extension(cast, active):
+    extension = request_extension(cast, active)
+
+    answer(cast, extension, "fair_access", agreed=False)
+
+    extension.refresh_from_db()
+    active.refresh_from_db()
+    assert extension.status == ExtensionRequest.Status.REFUSED
+    assert active.state == Case.State.ACTIVE
+
+
+def test_an_extension_needs_a_review_that_asked_for_it(cast, active):
+    review = hold_review(
+        cast,
+        active,
+        FIRST_REVIEW,
+        Decision.CONTINUE,
+        next_on=datetime.date(2025, 11, 7),
+    )
+
+    with pytest.raises(CaseRuleError, match="decides to request an extension"):
+        placement.extension_request(
+            case_id=active.pk,
+            user=cast.receiving_staff,
+            review=review,
+            reason="behaviour",
+            request="More time",
+            extra_school_days=5,
+        )
+
+
+def ending(reason, **overrides):
+    details = {
+        "reason": reason,
+        "incident": "",
+        "evidence": "Meetings with the family; a mentor; a part-time start",
+        "last_day_on": datetime.date(2025, 11, 14),
+        "return_on": datetime.date(2025, 11, 17),
+        "successes": "Made friends in the football club",
+        "pupil_voice": "I want to go back",
+        "family_voice": "We agree",
+        "dispute_raised": False,
+    }
+    details.update(overrides)
+    return details
+
+
+def end(cast, case, details, grounds_for_suspension=None):
+    review = case.reviews.filter(decision=Decision.END).first()
+    with at(datetime.date(2025, 11, 14)):
+        return placement.placement_end_early(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            review=review,
+            grounds_for_suspension=grounds_for_suspension,
+            details=details,
+        )
+
+
+def test_ending_needs_a_review_that_decided_to_end(cast, active):
+    with pytest.raises(CaseRuleError, match="Hold a review meeting"):
+        end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
+
+    active.refresh_from_db()
+    assert active.state == Case.State.ACTIVE
+
+
+def test_the_family_can_choose_to_end_the_placement(cast, active):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+
+    outcome = end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
+
+    active.refresh_from_db()
+    assert active.state == Case.State.ENDED
+    assert outcome.family_voice == "We agree"
+    assert [t.title for t in stage_tasks(active)] == [
+        "Send the Outcomes Form to the Fair Access team",
+        "Mark the Outcomes Form received",
+        "Offer a reintegration meeting and record the plan",
+    ]
+
+
+def test_a_minor_infraction_cannot_end_a_placement(cast, active):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    details = ending(Outcome.Reason.SERIOUS_BREACH, incident="Late to two lessons")
+
+    with pytest.raises(CaseRuleError, match="A minor infraction cannot end"):
+        end(cast, active, details, grounds_for_suspension=False)
+
+    active.refresh_from_db()
+    assert active.state == Case.State.ACTIVE
+    assert not Outcome.objects.exists()
+
+
+def test_a_serious_breach_ends_the_placement(cast, active):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    details = ending(Outcome.Reason.SERIOUS_BREACH, incident="Assault on a pupil")
+
+    end(cast, active, details, grounds_for_suspension=True)
+
+    active.refresh_from_db()
+    assert active.state == Case.State.ENDED
+
+
+def test_ending_for_engagement_needs_the_concern_raised_at_an_earlier_review(
+    cast, active
+):
+    hold_review(
+        cast, active, datetime.date(2025, 11, 14), Decision.END, engagement="not_met"
+    )
+
+    with pytest.raises(CaseRuleError, match="raised at an earlier review"):
+        end(cast, active, ending(Outcome.Reason.ENGAGEMENT))
+
+
+def test_ending_for_engagement_after_an_earlier_concern(cast, active):
+    hold_review(
+        cast,
+        active,
+        FIRST_REVIEW,
+        Decision.CONTINUE,
+        engagement="partly",
+        next_on=datetime.date(2025, 11, 14),
+    )
+    hold_review(
+        cast, active, datetime.date(2025, 11, 14), Decision.END, engagement="not_met"
+    )
+
+    end(cast, active, ending(Outcome.Reason.ENGAGEMENT))
+
+    active.refresh_from_db()
+    assert active.state == Case.State.ENDED
+
+
+def ended(cast, active):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
+    return active
+
+
+def plan(**overrides):
+    details = {
+        "meeting_offered_on": datetime.date(2025, 11, 14),
+        "meeting_held_on": datetime.date(2025, 11, 14),
+        "key_adult": "Head of year",
+        "fresh_start_arrangements": "New tutor group",
+        "timetable": "Full timetable",
+        "reduced_timetable": False,
+        "parental_agreement_on": None,
+        "reduced_timetable_ends_on": None,
+        "support": "Mentor twice a week",
+        "review_on": datetime.date(2025, 12, 1),
+    }
+    details.update(overrides)
+    return details
+
+
+def test_a_reduced_timetable_needs_written_agreement_and_an_end(cast, active):
+    ended(cast, active)
+
+    with (
+        at(datetime.date(2025, 11, 14)),
+        pytest.raises(CaseRuleError, match="parents' written agreement"),
+    ):
+        placement.reintegration_plan_record(
+            case_id=active.pk,
+            user=cast.home_staff,
+            details=plan(reduced_timetable=True),
+        )
+    with (
+        at(datetime.date(2025, 11, 14)),
+        pytest.raises(CaseRuleError, match="must be time-limited"),
+    ):
+        placement.reintegration_plan_record(
+            case_id=active.pk,
+            user=cast.home_staff,
+            details=plan(
+                reduced_timetable=True,
+                parental_agreement_on=datetime.date(2025, 11, 14),
+            ),
+        )
+
+
+def test_the_reintegration_meeting_is_held_before_the_return(cast, active):
+    ended(cast, active)
+
+    with (
+        at(datetime.date(2025, 11, 14)),
+        pytest.raises(
+            CaseRuleError, match="before the pupil returns on Mon 17 Nov 2025"
+        ),
+    ):
+        placement.reintegration_plan_record(
+            case_id=active.pk,
+            user=cast.home_staff,
+            details=plan(meeting_held_on=datetime.date(2025, 11, 18)),
+        )
+
+
+def test_outcomes_form_is_sent_then_received(cast, active):
+    ended(cast, active)
+
+    with pytest.raises(CaseRuleError, match="has not been sent yet"):
+        placement.outcome_mark_received(case_id=active.pk, user=cast.fair_access)
+    placement.outcome_mark_sent(case_id=active.pk, user=cast.receiving_staff)
+    placement.outcome_mark_received(case_id=active.pk, user=cast.fair_access)
+
+    active.outcome.refresh_from_db()
+    assert active.outcome.received_by_faet_on is not None
+
+
+MOVED = datetime.date(2025, 10, 23)  # Thu, the day before half term
+
+
+def managed_move(cast, case):
+    hold_review(cast, case, datetime.date(2025, 10, 22), Decision.OFFER_MANAGED_MOVE)
+    review = case.reviews.get(held_on=datetime.date(2025, 10, 22))
+    with at(datetime.date(2025, 10, 22)):
+        placement.managed_move_offer(
+            case_id=case.pk, user=cast.receiving_staff, review=review
+        )
+        Party = AgreementSignature.Party
+        carer = case.pupil.carers.get()
+        for party, signer in (
+            (Party.HOME_SCHOOL, None),
+            (Party.RECEIVING_SCHOOL, None),
+            (Party.PARENT_CARER, carer),
+            (Party.PUPIL, None),
+        ):
+            signature_record(
+                case_id=case.pk,
+                user=cast.home_staff,
+                party=party,
+                carer=signer,
+                signed_by_name="A Signer",
+                signed_on=datetime.date(2025, 10, 22),
+                method=AgreementSignature.Method.IN_APP,
+                scan=None,
+                document=AgreementSignature.Document.MANAGED_MOVE_AGREEMENT,
+            )
+
+
+def test_a_managed_move_needs_every_signature(cast, active):
+    hold_review(cast, active, datetime.date(2025, 10, 22), Decision.OFFER_MANAGED_MOVE)
+    review = active.reviews.get(held_on=datetime.date(2025, 10, 22))
+    with at(MOVED):
+        placement.managed_move_offer(
+            case_id=active.pk, user=cast.receiving_staff, review=review
+        )
+        with pytest.raises(CaseRuleError, match="still needs 4 signatures"):
+            placement.managed_move_complete(
+                case_id=active.pk,
+                user=cast.receiving_staff,
+                single_registration_on=MOVED,
+            )
+
+
+def test_a_managed_move_completes_and_sets_the_cp_file_deadline(cast, active):
+    managed_move(cast, active)
+    with at(MOVED):
+        placement.managed_move_complete(
+            case_id=active.pk, user=cast.receiving_staff, single_registration_on=MOVED
+        )
+
+    active.refresh_from_db()
+    assert active.state == Case.State.MANAGED_MOVE
+    # 5 school days of the home school after Thu 23 Oct 2025: Fri 24 Oct,
+    # then half term, then Mon 3 to Thu 6 Nov.
+    assert cp_file_due(active).due == datetime.date(2025, 11, 6)
+
+
+def test_deletion_from_the_roll_is_never_backdated(cast, active):
+    managed_move(cast, active)
+    with at(MOVED):
+        placement.managed_move_complete(
+            case_id=active.pk, user=cast.receiving_staff, single_registration_on=MOVED
+        )
+
+    with at(MOVED), pytest.raises(CaseRuleError, match="never backdated"):
+        placement.home_roll_deletion_record(
+            case_id=active.pk,
+            user=cast.home_staff,
+            deleted_on=datetime.date(2025, 10, 22),
+        )
+
+
+def test_cp_file_receipt_cannot_come_before_it_was_sent(cast, active):
+    managed_move(cast, active)
+    with at(datetime.date(2025, 11, 4)):
+        placement.managed_move_complete(
+            case_id=active.pk, user=cast.receiving_staff, single_registration_on=MOVED
+        )
+        with pytest.raises(CaseRuleError, match="has not recorded sending"):
+            placement.cp_file_receipt_record(
+                case_id=active.pk,
+                user=cast.receiving_dsl,
+                received_on=datetime.date(2025, 11, 4),
+                stored_where="Safeguarding system",
+            )
+        placement.cp_file_sent_record(
+            case_id=active.pk,
+            user=cast.home_dsl,
+            sent_on=datetime.date(2025, 11, 4),
+            method=ChildProtectionFileTransfer.Method.SECURE_SYSTEM,
+            contents="The whole file",
+        )
+        with pytest.raises(CaseRuleError, match="cannot have been received before"):
+            placement.cp_file_receipt_record(
+                case_id=active.pk,
+                user=cast.receiving_dsl,
+                received_on=datetime.date(2025, 11, 3),
+                stored_where="Safeguarding system",
+            )
+
+
+def test_a_dispute_goes_to_a_panel_only_after_failed_mediation(cast, active):
+    with at(FIRST_REVIEW):
+        dispute = placement.dispute_raise(
+            case_id=active.pk, user=cast.receiving_staff, about="Attendance coding"
+        )
+        assert dispute.raised_by_school == Dispute.RaisedBy.RECEIVING_SCHOOL
+
+        with pytest.raises(CaseRuleError, match="only when mediation has not"):
+            placement.dispute_panel_record(
+                dispute_id=dispute.pk,
+                user=cast.fair_access,
+                panel=Dispute.Panel.VIRTUAL_PANEL,
+                panel_on=FIRST_REVIEW,
+                decision="Continue",
+            )
+        placement.dispute_mediation_record(
+            dispute_id=dispute.pk,
+            user=cast.fair_access,
+            dates="24 Oct 2025",
+            notes="No agreement",
+            outcome=Dispute.Mediation.NOT_RESOLVED,
+        )
+        placement.dispute_panel_record(
+            dispute_id=dispute.pk,
+            user=cast.fair_access,
+            panel=Dispute.Panel.FAIR_ACCESS_PANEL,
+            panel_on=FIRST_REVIEW,
+            decision="The placement continues",
+        )
+
+    dispute.refresh_from_db()
+    assert dispute.closed_on == FIRST_REVIEW

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.utils import timezone
+
+from dowimm.audit import services
+
+
+@shared_task
+def retention_apply():
+    """Nightly: delete what is past its retention date. Safe to run twice."""
+    services.retention_apply(today=timezone.localdate())

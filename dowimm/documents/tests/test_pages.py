@@ -1,0 +1,77 @@
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dowimm.documents.models import DocumentVersion
+from dowimm.documents.selectors import current_version
+from dowimm.documents.tests.factories import TODAY, sign_everyone_on_paper
+
+pytestmark = pytest.mark.django_db
+
+AGREEMENT = DocumentVersion.Kind.AGREEMENT
+
+
+def upload(data):
+    return {"file": SimpleUploadedFile("agreement.pdf", data, "application/pdf")}
+
+
+def test_verify_finds_the_signed_copy_and_names_only_reference_and_document(
+    client, cast, agreement_case, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sign_everyone_on_paper(cast, agreement_case)
+    version = current_version(agreement_case, AGREEMENT)
+
+    page = client.post(
+        reverse("documents:verify"), upload(version.signed_pdf.read())
+    ).content.decode()
+
+    assert "This document is on record" in page
+    assert f"DOWIMM Agreement, case {agreement_case.reference}" in page
+    assert f"signed copy of version {version.number}" in page
+    assert "Rowan" not in page
+    assert "Academy" not in page
+
+
+def test_verify_says_when_a_pdf_matches_nothing(client, agreement_case):
+    version = current_version(agreement_case, AGREEMENT)
+    altered = version.pdf.read() + b"\n% changed"
+
+    page = client.post(reverse("documents:verify"), upload(altered)).content.decode()
+
+    assert "does not match any on record" in page
+
+
+def test_the_case_page_shows_who_has_signed_and_who_is_awaited(
+    client, cast, agreement_case
+):
+    client.force_login(cast.home_staff)
+
+    page = client.get(reverse("cases:detail", args=[agreement_case.pk])).content
+    page = page.decode()
+
+    assert "Documents" in page
+    assert reverse("documents:detail", args=[agreement_case.pk, "agreement"]) in page
+    assert page.count("Awaited") == 4
+
+
+def test_the_document_page_offers_signing_only_to_the_schools(
+    client, cast, agreement_case
+):
+    url = reverse("documents:detail", args=[agreement_case.pk, "agreement"])
+    sign_url = reverse("documents:sign", args=[agreement_case.pk, "agreement"])
+
+    for user, offered in (
+        (cast.home_staff, True),
+        (cast.receiving_dsl, True),
+        (cast.adviser, False),
+        (cast.fair_access, False),
+    ):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert (sign_url in page) == offered, user
+        assert "Goes to every lesson and hands in homework" in page

@@ -515,8 +515,7 @@ def signature_record(
         raise CaseRuleError("Choose which parent or carer signed", field="party")
     if current_version(case, KIND_FOR_DOCUMENT[document]) is None:
         raise CaseRuleError(
-            f"The {document.label} has not been prepared yet, so it cannot be "
-            "signed"
+            f"The {document.label} has not been prepared yet, so it cannot be signed"
         )
     signer = (party, carer.pk if is_carer else None)
     if signer not in signatures_awaited(case, document):

@@ -342,9 +342,7 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     load(page, awaiting.get_by_role("link", name=reference).click)
     open_task(page, "Record the route and arrangement")
     # The demo's postcodes are in no directory, so distances go in by hand.
-    page.get_by_label("Straight-line distance from home to school (miles)").fill(
-        "2.3"
-    )
+    page.get_by_label("Straight-line distance from home to school (miles)").fill("2.3")
     choose(page, "Is there a suitable public route to the school?", "Yes")
     page.locator("#id_walk_to_stop_miles").fill("0.4")
     choose(page, "Which arrangement will the panel be asked for?", "Bus pass")

@@ -129,9 +129,7 @@ def test_paper_signatures_complete_the_planning_task(
 
     version = current_version(agreement_case, AGREEMENT)
     assert signatures_awaited(agreement_case) == []
-    assert "Get the DOWIMM Agreement signed" not in planning_outstanding(
-        agreement_case
-    )
+    assert "Get the DOWIMM Agreement signed" not in planning_outstanding(agreement_case)
     assert {s.method for s in version.signatures.all()} == {Signature.Method.RECORDED}
     assert {s.pdf_sha256 for s in version.signatures.all()} == {version.pdf_sha256}
 

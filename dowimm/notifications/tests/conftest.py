@@ -8,7 +8,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 
 from cases import services
-from cases.models import Case
+from cases.models import Case, ContactLogEntry
 from cases.tests.factories import Cast
 from dowimm.accounts.models import User
 from dowimm.calendars.services import calendar_import_csv
@@ -75,7 +75,27 @@ def active_placement(cast, *, serial=1, start, end, reviews, planned_on=None):
     Case.objects.filter(pk=case.pk).update(
         state=Case.State.ACTIVE, started_on=start, expected_end_on=end
     )
+    _contact_every_week(case, cast.home_staff, start, end)
     return Case.objects.get(pk=case.pk)
+
+
+def _contact_every_week(case, user, start, end):
+    """Weekly contact throughout, so only the reminders under test are due."""
+    monday = start - datetime.timedelta(days=start.weekday())
+    contacts = []
+    while monday <= end:
+        contacts.append(
+            ContactLogEntry(
+                case=case,
+                contact_on=monday,
+                between="Both schools",
+                method=ContactLogEntry.Method.PHONE,
+                summary="Weekly call",
+                recorded_by=user,
+            )
+        )
+        monday += datetime.timedelta(days=7)
+    ContactLogEntry.objects.bulk_create(contacts)
 
 
 def planning_details(held_on, start):

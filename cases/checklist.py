@@ -303,7 +303,7 @@ def placement_tasks(case, monitoring):
         )
     )
     attendance = monitoring.attendance
-    if attendance and attendance.below_threshold:
+    if attendance and attendance.below_threshold and not _reviewed_since_absence(case):
         tasks.append(
             Task(
                 f"Review needed: attendance {attendance.percent}% is below "
@@ -319,6 +319,13 @@ def placement_tasks(case, monitoring):
     tasks += _extension_tasks(case) + _managed_move_offer_tasks(case)
     tasks.append(_agreement_received_task(case))
     return tasks
+
+
+def _reviewed_since_absence(case):
+    """A review held on or after the latest absence answers "review needed"."""
+    absences = [absence.absent_on for absence in case.absences.all()]
+    held = [review.held_on for review in case.reviews.all() if review.is_held]
+    return bool(absences and held) and max(held) >= max(absences)
 
 
 def _extension_tasks(case):
@@ -407,6 +414,7 @@ def ended_tasks(case):
             "cases:reintegration_plan",
             "cases.act_for_home_school",
         ),
+        _agreement_received_task(case),
     ]
 
 
@@ -454,6 +462,7 @@ def managed_move_tasks(case, cp_deadline=None):
             "cases:cp_file_received",
             "cases.receive_cp_file",
         ),
+        _agreement_received_task(case),
     ]
 
 

@@ -29,7 +29,7 @@ from cases.models import (
     ReceivingSchoolApproach,
     SafeguardingShare,
 )
-from dowimm.calendars.deadlines import placement_expected_end
+from dowimm.calendars.deadlines import notice_deadline, placement_expected_end
 from dowimm.calendars.school_days import NoTermDates, school_days_for
 from dowimm.documents.selectors import KIND_FOR_DOCUMENT, current_version
 from dowimm.files import case_upload_room_check
@@ -305,6 +305,19 @@ def pathway_agree(*, case_id, user, decided_on, best_interests_statement):
 
 
 @transaction.atomic
+def pathway_decline(*, case_id, user, decided_on, reason):
+    """The adviser declines the pathway: the case closes as not proceeding."""
+    case = _lock(case_id, State.PRELIMINARY)
+    _not_in_future(decided_on, "decided_on")
+    case.pathway_decided_by = user
+    case.pathway_decided_on = decided_on
+    case.closed_on = timezone.localdate()
+    case.closed_reason = f"The Inclusion Adviser declined the pathway: {reason}"
+    _move(case, "close_not_proceeding", user, case.closed_reason)
+    return case
+
+
+@transaction.atomic
 def case_close_not_proceeding(*, case_id, user, reason):
     case = _lock(case_id, *Case.OPEN_STATES)
     case.closed_on = timezone.localdate()
@@ -553,6 +566,18 @@ def signature_record(
 # The placement
 
 
+def _check_notice_given(case, first_day):
+    """The family must have written notice 2 school days before the first day."""
+    due = notice_deadline(school_days_for(case.home_school), first_day).due
+    if timezone.localdate() > due:
+        raise CaseRuleError(
+            f"Written notice must reach the family by {due:%A %-d %B %Y}, 2 school "
+            f"days before a first day of {first_day:%A %-d %B %Y}. Choose a later "
+            "first day in the planning meeting.",
+            field="started_on",
+        )
+
+
 @transaction.atomic
 def placement_start(*, case_id, user, started_on):
     """
@@ -581,8 +606,18 @@ def placement_start(*, case_id, user, started_on):
                 field="started_on",
             )
         end = placement_expected_end(school_days, started_on)
+        _check_notice_given(case, started_on)
     except NoTermDates as missing:
         raise CaseRuleError(missing.advice, field="started_on") from None
+    agreed = case.planning_meeting.proposed_start_on
+    if started_on != agreed:
+        raise CaseRuleError(
+            f"The agreement everyone signed gives the first day as "
+            f"{agreed:%A %-d %B %Y}. To start on another day, change the proposed "
+            "start in the planning meeting: the agreement will then need signing "
+            "again.",
+            field="started_on",
+        )
 
     case.started_on = started_on
     case.expected_end_on = end.end_date

@@ -310,11 +310,11 @@ def pathway(request, pk):
                 best_interests_statement=data["statement"],
             )
         else:
-            reason = data["statement"]
-            services.case_close_not_proceeding(
+            services.pathway_decline(
                 case_id=case.pk,
                 user=request.user,
-                reason=f"The Inclusion Adviser declined the pathway: {reason}",
+                decided_on=data["decided_on"],
+                reason=data["statement"],
             )
 
     return case_form_page(

@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 
 class SchoolDateField(DateInputField):
@@ -63,12 +64,25 @@ def yes_no_field(label, **kwargs):
     )
 
 
+# Far beyond any real name or note, but a limit all the same: a pasted
+# document in a name field would otherwise break every page that shows it.
+LINE_MAX_CHARACTERS = 500
+TEXT_MAX_CHARACTERS = 20_000
+
+
 def text_field(label, *, required=True, help_text="", rows=None, error=None):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
+    limit = TEXT_MAX_CHARACTERS if rows else LINE_MAX_CHARACTERS
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
         widget=widget,
+        validators=[
+            MaxLengthValidator(
+                limit,
+                message=f"{label} must be {limit:,} characters or fewer",
+            )
+        ],
         error_messages={"required": error or f"Enter {label[0].lower()}{label[1:]}"},
     )

@@ -333,6 +333,7 @@ def test_the_family_can_choose_to_end_the_placement(cast, active):
         "Send the Outcomes Form to the Fair Access team",
         "Mark the Outcomes Form received",
         "Offer a reintegration meeting and record the plan",
+        "Mark the DOWIMM Agreement received",
     ]
 
 
@@ -601,3 +602,20 @@ def test_a_dispute_goes_to_a_panel_only_after_failed_mediation(cast, active):
 
     dispute.refresh_from_db()
     assert dispute.closed_on == FIRST_REVIEW
+
+
+def test_a_review_after_the_latest_absence_answers_review_needed(cast, active):
+    absent(cast, active, datetime.date(2025, 10, 14), sessions=("am",))
+    absent(cast, active, datetime.date(2025, 10, 21), authorised=False)
+    hold_review(
+        cast,
+        active,
+        FIRST_REVIEW,
+        Decision.CONTINUE,
+        next_on=datetime.date(2025, 11, 7),
+    )
+
+    with at(datetime.date(2025, 10, 24)):
+        titles = [t.title for t in stage_tasks(active, placement_monitoring(active))]
+
+    assert not any(title.startswith("Review needed") for title in titles)

@@ -75,6 +75,7 @@ def test_school_staff_open_a_case_with_normalised_details(client, cast):
         ("date_of_birth_2", "12", "in full, for example 2025"),
         ("date_of_birth_1", "13", "as a real date"),
         ("home_postcode", "NR1", "Enter a real postcode"),
+        ("preferred_name", "x" * 501, "must be 500 characters or fewer"),
     ],
 )
 def test_bad_pupil_details_are_refused_with_an_instruction(

@@ -414,6 +414,26 @@ def signing_code_check(*, token, code):
 
 
 @transaction.atomic
+def _name_key(name):
+    """Names compared as people type them: any case, spacing or accents."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c for c in decomposed if c.isalnum() or c.isspace())
+    return " ".join(letters.split())
+
+
+def _party_names(case, version, link):
+    """The names the signer may type: as on the document, and the legal name."""
+    names = [
+        entry["name"]
+        for entry in version.parties
+        if party_key(entry["party"], entry["carer_id"])
+        == party_key(link.party, link.carer_id)
+    ]
+    if link.party == Party.PUPIL:
+        names.append(case.pupil.legal_name)
+    return names
+
+
 def signature_sign_from_link(*, token, signer_name, ip_address, user_agent):
     link = link_for_token(token)
     if link is None:
@@ -423,6 +443,12 @@ def signature_sign_from_link(*, token, signer_name, ip_address, user_agent):
     if not link.verified_at:
         raise DocumentError("Enter the code we sent you first")
     version = _signable_version(case, link.version_id)
+    expected = _party_names(case, version, link)
+    if _name_key(signer_name) not in {_name_key(name) for name in expected}:
+        raise DocumentError(
+            f"Type the full name of {expected[0]}: this link is for them to "
+            "sign in their own name"
+        )
     signature = _signature_add(
         version,
         party=link.party,

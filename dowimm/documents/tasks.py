@@ -69,11 +69,15 @@ def _email_family(link, template, subject, **context):
 )
 def signing_link_email(link_id, url):
     link = SigningLink.objects.get(pk=link_id)
+    for_pupil = link.party == "pupil"
     _email_family(
         link,
         "documents/email/signing_link.txt",
-        f"A document from {settings.AUTHORITY_NAME} for you to sign",
+        f"A document from {settings.AUTHORITY_NAME} for "
+        + ("your child" if for_pupil else "you")
+        + " to sign",
         url=url,
+        for_pupil=link.version.case.pupil.display_name if for_pupil else "",
     )
 
 
@@ -85,6 +89,6 @@ def signing_code_email(link_id, code):
     _email_family(
         link,
         "documents/email/signing_code.txt",
-        f"Your code to sign a document: {code}",
+        f"Your code to sign a document from {settings.AUTHORITY_NAME}",
         code=code,
     )

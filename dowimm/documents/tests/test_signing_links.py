@@ -96,6 +96,25 @@ def test_a_parent_signs_with_the_emailed_code(
     assert signature.signed_at == TODAY
 
 
+def test_the_signer_types_their_own_name(
+    client, link, agreement_case, settings, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(TODAY, tick=False):
+        code = ask_for_code(client, link, settings, django_capture_on_commit_callbacks)
+        client.post(f"{link}code/", {"code": code})
+        refused = client.post(
+            f"{link}document/", {"full_name": "Rowan Testpupil", "declaration": "on"}
+        )
+        # Case and spacing do not matter; the name does.
+        signed = client.post(
+            f"{link}document/",
+            {"full_name": "  morgan  TESTCARER", "declaration": "on"},
+        )
+
+    assert "Type the full name of Morgan Testcarer" in refused.content.decode()
+    assert signed["Location"] == reverse("documents:signing_done")
+
+
 def test_the_document_is_not_shown_without_the_code(client, link):
     response = client.get(f"{link}document/")
 

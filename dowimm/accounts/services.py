@@ -110,6 +110,9 @@ def second_factor_check(*, user, code):
     if code.isdigit() and len(code) == 6:
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
         wrong = "The code is not right. Enter the code the app shows now"
+    elif code.isdigit():
+        # Recovery codes hold letters, so this is an app code mistyped.
+        raise SecondFactorRefused("Enter the 6 digits the app shows now")
     else:
         devices = RecoveryCodeDevice.objects.filter(user=user, confirmed=True)
         wrong = "That recovery code is not right, or has been used already"

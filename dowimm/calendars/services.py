@@ -22,6 +22,7 @@ from dowimm.calendars.school_days import (
     ONE_DAY,
     academic_year_bounds,
     academic_year_of,
+    format_span,
     next_weekday,
     previous_weekday,
 )
@@ -239,10 +240,12 @@ def _check_terms_do_not_overlap(rows):
     for earlier, later in zip(terms, terms[1:], strict=False):
         if later.start_date <= earlier.end_date:
             culprit, other = (later, earlier) if later.line else (earlier, later)
+            culprit_span = format_span(culprit.start_date, culprit.end_date)
+            other_span = format_span(other.start_date, other.end_date)
             raise CalendarImportError(
                 culprit.line,
-                f"{culprit.label} ({culprit.start_date} to {culprit.end_date}) "
-                f"overlaps {other.label} ({other.start_date} to {other.end_date})",
+                f"{culprit.label} ({culprit_span}) overlaps {other.label} "
+                f"({other_span})",
             )
 
 

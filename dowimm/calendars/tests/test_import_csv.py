@@ -120,8 +120,8 @@ def test_overlapping_terms_are_refused_and_nothing_is_imported():
         + AUTUMN_TERM
         + HALF_TERM
         + "2025-26,term,2025-12-01,2026-03-27,Spring term,county\n",
-        "line 4: Spring term (2025-12-01 to 2026-03-27) overlaps "
-        "Autumn term (2025-09-03 to 2025-12-19)",
+        "line 4: Spring term (1 Dec 2025 – 27 Mar 2026) overlaps "
+        "Autumn term (3 Sep – 19 Dec 2025)",
     )
 
 

@@ -109,8 +109,8 @@ def test_school_staff_add_a_training_day_inside_the_county_term(
             "term",
             datetime.date(2025, 12, 1),
             datetime.date(2026, 3, 27),
-            "Term (2025-12-01 to 2026-03-27) overlaps Autumn term "
-            "(2025-09-03 to 2025-12-19). Change the dates and try again; "
+            "Term (1 Dec 2025 – 27 Mar 2026) overlaps Autumn term "
+            "(3 Sep – 19 Dec 2025). Change the dates and try again; "
             "nothing was saved.",
         ),
         (

@@ -1,7 +1,7 @@
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from cases.models import Case, ReceivingSchoolApproach
+from cases.models import AgreementSignature, Case, Consent, ReceivingSchoolApproach
 from cases.rules import can
 
 
@@ -36,11 +36,50 @@ def cases_visible_to(user):
     return cases.none()
 
 
-def get_case_or_404(user, pk, perm="cases.view_case"):
+# Everything the case page shows, fetched together so the page costs the
+# same few queries however far the case has gone.
+CASE_PAGE_RELATED = (
+    "planning_meeting",
+    "preliminary_meeting",
+    "outcome",
+    "reintegration_plan",
+    "managed_move__offered_by",
+    "cp_file_transfer__sent_by",
+    "cp_file_transfer__received_by",
+    "safeguarding__shared_by",
+    "transport_request",
+    "travel_answer",
+    "pathway_decided_by",
+    "consulted_adviser",
+)
+CASE_PAGE_PREFETCH = (
+    "pupil__carers",
+    "interventions",
+    "reviews",
+    "absences",
+    "contacts",
+    "disputes",
+    "extensions__answers",
+    Prefetch("consents", queryset=Consent.objects.select_related("carer")),
+    Prefetch("signatures", queryset=AgreementSignature.objects.select_related("carer")),
+)
+
+
+def case_page_queryset():
+    return (
+        case_queryset()
+        .select_related(*CASE_PAGE_RELATED)
+        .prefetch_related("approaches__school", *CASE_PAGE_PREFETCH)
+    )
+
+
+def get_case_or_404(user, pk, perm="cases.view_case", queryset=None):
     """The case, if the user holds `perm` on it; otherwise 404 as if absent."""
-    try:
+    if queryset is None:
         # The approaches decide whether an approached school may look.
-        case = case_queryset().prefetch_related("approaches").get(pk=pk)
+        queryset = case_queryset().prefetch_related("approaches")
+    try:
+        case = queryset.get(pk=pk)
     except (Case.DoesNotExist, ValueError):
         raise Http404("No such case") from None
     if not can(user, perm, case):

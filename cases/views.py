@@ -13,7 +13,11 @@ from cases.fair_access import dashboard_figures
 from cases.models import AgreementSignature, Case, ReceivingSchoolApproach
 from cases.monitoring import cp_file_due, placement_monitoring
 from cases.rules import can
-from cases.selectors import cases_visible_to, get_case_or_404
+from cases.selectors import (
+    case_page_queryset,
+    cases_visible_to,
+    get_case_or_404,
+)
 from cases.services import CaseRuleError, UpnOnOpenCase
 from dowimm.accounts.models import User
 
@@ -108,7 +112,9 @@ def case_open(request):
 @login_required
 @never_cache
 def case_detail(request, pk):
-    case = get_case_or_404(request.user, pk, "cases.view_referral")
+    case = get_case_or_404(
+        request.user, pk, "cases.view_referral", queryset=case_page_queryset()
+    )
     user = request.user
     if not can(user, "cases.view_case", case):
         return _referral_summary(request, case)
@@ -137,14 +143,14 @@ def case_detail(request, pk):
         "today": timezone.localdate(),
         "in_placement": in_placement,
         "interventions": case.interventions.all(),
-        "approaches": case.approaches.select_related("school"),
+        "approaches": case.approaches.all(),
         "carers": case.pupil.carers.all(),
-        "consents": case.consents.select_related("carer"),
-        "signatures": case.signatures.select_related("carer"),
+        "consents": case.consents.all(),
+        "signatures": case.signatures.all(),
         "reviews": case.reviews.all(),
-        "contacts": case.contacts.select_related("recorded_by")[:20],
+        "contacts": list(case.contacts.all())[:20],
         "absences": case.absences.all(),
-        "extensions": case.extensions.prefetch_related("answers"),
+        "extensions": case.extensions.all(),
         "disputes": case.disputes.all(),
         "outcome": getattr(case, "outcome", None),
         "reintegration_plan": getattr(case, "reintegration_plan", None),

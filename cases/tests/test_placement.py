@@ -619,3 +619,46 @@ def test_a_review_after_the_latest_absence_answers_review_needed(cast, active):
         titles = [t.title for t in stage_tasks(active, placement_monitoring(active))]
 
     assert not any(title.startswith("Review needed") for title in titles)
+
+
+def case_page_queries(client, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("cases:detail", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_case_page_costs_the_same_queries_however_much_is_recorded(
+    client, cast, active
+):
+    client.force_login(cast.home_dsl)
+    with at(datetime.date(2025, 10, 24)):
+        few = case_page_queries(client, active)
+    for day in (14, 15, 16, 17, 20, 21, 22):
+        absent(cast, active, datetime.date(2025, 10, day), sessions=("am",))
+        with at(datetime.date(2025, 10, day)):
+            placement.contact_record(
+                case_id=active.pk,
+                user=cast.home_staff,
+                contact_on=datetime.date(2025, 10, day),
+                between="Heads of year",
+                method="phone",
+                summary="Daily check-in",
+            )
+    hold_review(
+        cast,
+        active,
+        FIRST_REVIEW,
+        Decision.CONTINUE,
+        next_on=datetime.date(2025, 11, 7),
+    )
+
+    with at(datetime.date(2025, 10, 24)):
+        many = case_page_queries(client, active)
+
+    assert few == many

@@ -413,7 +413,6 @@ def signing_code_check(*, token, code):
         return False
 
 
-@transaction.atomic
 def _name_key(name):
     """Names compared as people type them: any case, spacing or accents."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
@@ -434,6 +433,7 @@ def _party_names(case, version, link):
     return names
 
 
+@transaction.atomic
 def signature_sign_from_link(*, token, signer_name, ip_address, user_agent):
     link = link_for_token(token)
     if link is None:

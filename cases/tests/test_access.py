@@ -21,7 +21,6 @@ from cases.tests.factories import PDF_BYTES, Cast, set_transport_need
 from dowimm.documents.tests.factories import (
     plan_agreement,
     sign_everyone_on_paper,
-    tasks_run_inline,
 )
 
 pytestmark = pytest.mark.django_db
@@ -194,9 +193,7 @@ def test_signature_scan_is_for_case_readers_only(client, cast, planning_case):
 
 @pytest.fixture
 def signed_agreement_case(cast, django_capture_on_commit_callbacks):
-    # Inline outermost: the callbacks run as the capture ends.
     with (
-        tasks_run_inline(),
         time_machine.travel(TODAY, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):

@@ -2,13 +2,7 @@ import pytest
 import time_machine
 
 from cases.tests.factories import Cast
-from dowimm.documents.tests.factories import TODAY, plan_agreement, tasks_run_inline
-
-
-@pytest.fixture(autouse=True)
-def _tasks_inline():
-    with tasks_run_inline():
-        yield
+from dowimm.documents.tests.factories import TODAY, plan_agreement
 
 
 @pytest.fixture(autouse=True)

@@ -1,28 +1,10 @@
 """Cases with a DOWIMM Agreement ready to sign, and ways to sign it."""
 
 import datetime
-from contextlib import contextmanager
 
 from cases import services as case_services
 from cases.models import AgreementSignature, Consent
 from cases.tests.factories import set_transport_need
-
-
-@contextmanager
-def tasks_run_inline():
-    """
-    Render and send in the test's own process even when REDIS_URL is set
-    (as CI sets it), where no worker would pick the tasks up.
-    """
-    from dowimm.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = before
-
 
 PLANNED_ON = datetime.date(2026, 12, 3)
 TODAY = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)

@@ -128,6 +128,31 @@ def expected_end_recalculate(case):
     case.expected_end_explanation = end.explanation
 
 
+def expected_ends_follow_calendar(sender, *, calendar, user, **kwargs):
+    """
+    Count the expected end of every running placement again when term dates
+    change on the calendar its receiving school follows: a training day added
+    later moves the end as surely as one known at the start.
+    """
+    cases = Case.objects.filter(state__in=PLACEMENT, started_on__isnull=False)
+    if calendar.school_id is not None:
+        cases = cases.filter(receiving_school_id=calendar.school_id)
+    # The county's calendar reaches every school that borrows its terms, so
+    # every placement is counted again; only those that move are saved.
+    for case in cases.select_for_update().select_related("receiving_school"):
+        before = case.expected_end_on, case.expected_end_explanation
+        expected_end_recalculate(case)
+        if case.expected_end_on != before[0]:
+            _record(
+                case,
+                user,
+                f"Expected end moved from {format_day(before[0])} to "
+                f"{format_day(case.expected_end_on)}: term dates changed",
+            )
+        elif case.expected_end_explanation != before[1]:
+            _record(case, user, "Expected end checked again: term dates changed")
+
+
 # During the placement
 
 

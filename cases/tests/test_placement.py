@@ -24,7 +24,12 @@ from cases.models import (
 from cases.monitoring import cp_file_due, placement_monitoring
 from cases.services import CaseRuleError, signature_record
 from cases.tests.factories import Cast
-from dowimm.calendars.services import calendar_import_csv
+from dowimm.calendars.models import CalendarEntry
+from dowimm.calendars.services import (
+    calendar_entry_add,
+    calendar_entry_delete,
+    calendar_import_csv,
+)
 from meetings.models import ReviewMeeting
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +120,69 @@ def test_whole_days_of_authorised_absence_move_the_end(cast, active):
     active.refresh_from_db()
     assert active.expected_end_on == datetime.date(2025, 12, 16)
     assert "2 days of authorised absence" in active.expected_end_explanation
+
+
+def test_a_training_day_added_during_the_placement_moves_the_end(cast, active):
+    # The receiving school adds its own training day on Mon 3 Nov 2025, a
+    # day inside the placement: day 40 becomes Mon 15 Dec 2025.
+    with at(datetime.date(2025, 10, 20)):
+        entry = calendar_entry_add(
+            user=cast.receiving_staff,
+            school=active.receiving_school,
+            kind=CalendarEntry.Kind.INSET,
+            start_date=datetime.date(2025, 11, 3),
+            end_date=datetime.date(2025, 11, 3),
+        )
+
+    active.refresh_from_db()
+    assert active.expected_end_on == datetime.date(2025, 12, 15)
+    latest = active.history.first()
+    assert latest.history_change_reason == (
+        "Expected end moved from Fri 12 Dec 2025 to Mon 15 Dec 2025: "
+        "term dates changed"
+    )
+    assert latest.history_user == cast.receiving_staff
+
+    with at(datetime.date(2025, 10, 21)):
+        calendar_entry_delete(user=cast.receiving_staff, entry_id=entry.pk)
+    active.refresh_from_db()
+    assert active.expected_end_on == EXPECTED_END
+
+
+def test_a_county_closure_moves_ends_only_where_the_county_calendar_counts(
+    cast, active
+):
+    # Fri 21 Nov 2025 closed across the county: this placement's school
+    # follows the county, so day 40 becomes Mon 15 Dec 2025.
+    with at(datetime.date(2025, 10, 20)):
+        calendar_entry_add(
+            user=cast.fair_access,
+            school=None,
+            kind=CalendarEntry.Kind.CLOSURE,
+            start_date=datetime.date(2025, 11, 21),
+            end_date=datetime.date(2025, 11, 21),
+        )
+
+    active.refresh_from_db()
+    assert active.expected_end_on == datetime.date(2025, 12, 15)
+
+
+def test_a_training_day_after_the_end_leaves_the_end_and_history_alone(
+    cast, active
+):
+    rows_before = active.history.count()
+    with at(datetime.date(2025, 10, 20)):
+        calendar_entry_add(
+            user=cast.receiving_staff,
+            school=active.receiving_school,
+            kind=CalendarEntry.Kind.INSET,
+            start_date=datetime.date(2025, 12, 15),
+            end_date=datetime.date(2025, 12, 15),
+        )
+
+    active.refresh_from_db()
+    assert active.expected_end_on == EXPECTED_END
+    assert active.history.count() == rows_before
 
 
 def test_unauthorised_and_half_day_absence_leave_the_end_alone(cast, active):

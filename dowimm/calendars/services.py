@@ -26,6 +26,7 @@ from dowimm.calendars.school_days import (
     next_weekday,
     previous_weekday,
 )
+from dowimm.calendars.signals import calendar_changed
 
 CSV_COLUMNS = ("academic_year", "kind", "start_date", "end_date", "label", "scope")
 COUNTY_SCOPE = "county"
@@ -172,6 +173,7 @@ def calendar_entry_add(*, user, school, kind, start_date, end_date, label=""):
         )
         entry._history_user = user
         entry.save()
+        calendar_changed.send(Calendar, calendar=calendar, user=user)
     return entry
 
 
@@ -191,6 +193,7 @@ def calendar_entry_delete(*, user, entry_id):
                 school__isnull=False, inherits_county=True
             )
         _check_calendars({calendar: [] for calendar in affected}, county)
+        calendar_changed.send(Calendar, calendar=entry.calendar, user=user)
     return entry
 
 
@@ -214,7 +217,11 @@ def _import_rows(imports, county):
     _check_calendars(imports, county)
     result = CalendarImportResult()
     for calendar, rows in imports.items():
+        created_before = result.created
         _save_rows(calendar, rows, result)
+        # A changed label moves no school day.
+        if result.created > created_before:
+            calendar_changed.send(Calendar, calendar=calendar, user=None)
     return result
 
 

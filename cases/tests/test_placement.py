@@ -30,6 +30,9 @@ from dowimm.calendars.services import (
     calendar_entry_delete,
     calendar_import_csv,
 )
+from dowimm.documents.models import DocumentVersion
+from dowimm.documents.selectors import current_version
+from dowimm.documents.tests.factories import pdf_text
 from meetings.models import ReviewMeeting
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +141,7 @@ def test_a_training_day_added_during_the_placement_moves_the_end(cast, active):
     assert active.expected_end_on == datetime.date(2025, 12, 15)
     latest = active.history.first()
     assert latest.history_change_reason == (
-        "Expected end moved from Fri 12 Dec 2025 to Mon 15 Dec 2025: "
-        "term dates changed"
+        "Expected end moved from Fri 12 Dec 2025 to Mon 15 Dec 2025: term dates changed"
     )
     assert latest.history_user == cast.receiving_staff
 
@@ -167,9 +169,7 @@ def test_a_county_closure_moves_ends_only_where_the_county_calendar_counts(
     assert active.expected_end_on == datetime.date(2025, 12, 15)
 
 
-def test_a_training_day_after_the_end_leaves_the_end_and_history_alone(
-    cast, active
-):
+def test_a_training_day_after_the_end_leaves_the_end_and_history_alone(cast, active):
     rows_before = active.history.count()
     with at(datetime.date(2025, 10, 20)):
         calendar_entry_add(
@@ -730,3 +730,65 @@ def test_the_case_page_costs_the_same_queries_however_much_is_recorded(
         many = case_page_queries(client, active)
 
     assert few == many
+
+
+# The documents written at the end of a placement
+
+
+def rendered_text(case, kind):
+    version = current_version(case, kind)
+    assert version is not None, f"no {kind} version"
+    version.refresh_from_db()
+    _, text = pdf_text(version.pdf.read())
+    return text
+
+
+def test_the_outcomes_form_says_why_and_when_the_pupil_returns(
+    cast, active, django_capture_on_commit_callbacks
+):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    with django_capture_on_commit_callbacks(execute=True):
+        end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
+
+    text = rendered_text(active, DocumentVersion.Kind.OUTCOMES)
+
+    for expected in (
+        "DOWIMM Outcomes Form",
+        "The placement of Rowan Testpupil at Receiving Academy ended early",
+        "Rowan Testpupil, born 14 May 2012",
+        "First day Monday 13 October 2025",
+        f"Reason it ended {Outcome.Reason.FAMILY_CHOICE.label}",
+        "Final review meeting 14 November 2025",
+        "Last day at the receiving school Friday 14 November 2025",
+        "Return to the home school Monday 17 November 2025",
+        "Dispute raised No",
+        "Meetings with the family; a mentor; a part-time start",
+        "Made friends in the football club",
+        "I want to go back",
+        "We agree",
+    ):
+        assert expected in text, expected
+    assert "OFFICIAL-SENSITIVE" in text
+
+
+def test_the_managed_move_agreement_names_both_rolls_and_every_signer(
+    cast, active, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        managed_move(cast, active)
+
+    text = rendered_text(active, DocumentVersion.Kind.MANAGED_MOVE)
+
+    for expected in (
+        "Managed Move Agreement",
+        "Receiving Academy has offered Rowan Testpupil a permanent place",
+        "Leaving Home Academy",
+        "Joining Receiving Academy",
+        "Trial placement began Monday 13 October 2025",
+        "Place offered Wednesday 22 October 2025",
+        "within 5 school days",
+        "Home school Home Academy",
+        "Receiving school Receiving Academy",
+        "Pupil Rowan Testpupil",
+    ):
+        assert expected in text, expected

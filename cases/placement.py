@@ -139,7 +139,9 @@ def expected_ends_follow_calendar(sender, *, calendar, user, **kwargs):
         cases = cases.filter(receiving_school_id=calendar.school_id)
     # The county's calendar reaches every school that borrows its terms, so
     # every placement is counted again; only those that move are saved.
-    for case in cases.select_for_update().select_related("receiving_school"):
+    for case in cases.select_for_update(of=("self",)).select_related(
+        "receiving_school"
+    ):
         before = case.expected_end_on, case.expected_end_explanation
         expected_end_recalculate(case)
         if case.expected_end_on != before[0]:

@@ -10,7 +10,13 @@ from stdnum.gb import upn as upn_number
 from cases.fair_access import QUEUES, cases_in_queue
 from cases.models import AgreementSignature, Case, Consent, Pupil
 from dowimm.files import validate_document_upload
-from dowimm.forms import GovForm, SchoolDateField, yes_no_field
+from dowimm.forms import (
+    EMAIL_ADDRESS_ERROR,
+    GovForm,
+    PhoneNumberField,
+    SchoolDateField,
+    yes_no_field,
+)
 from dowimm.forms import text_field as text
 from dowimm.schools.models import School
 from dowimm.schools.services import normalise_postcode
@@ -104,11 +110,11 @@ class CarerForm(GovForm):
         "Do they have parental responsibility?",
         error_messages={"required": "Select yes if they have parental responsibility"},
     )
-    phone = forms.CharField(label="Phone number", required=False)
+    phone = PhoneNumberField(label="Phone number", required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
+        error_messages={"invalid": EMAIL_ADDRESS_ERROR},
     )
 
 
@@ -378,7 +384,7 @@ class NamedContactForm(GovForm):
         label="Email address",
         error_messages={
             "required": "Enter the named contact's email address",
-            "invalid": "Enter an email address like name@example.com",
+            "invalid": EMAIL_ADDRESS_ERROR,
         },
     )
 

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "dowimm.error_pages.NotFoundPageMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

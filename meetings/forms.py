@@ -58,8 +58,8 @@ class PlanningMeetingForm(GovForm):
         error_messages={
             "required": "Enter the attendance threshold as a percentage",
             "invalid": "Enter the attendance threshold as a whole number, like 90",
-            "min_value": "The attendance threshold must be between 1 and 100",
-            "max_value": "The attendance threshold must be between 1 and 100",
+            "min_value": "Enter an attendance threshold between 1 and 100",
+            "max_value": "Enter an attendance threshold between 1 and 100",
         },
     )
     proposed_start_on = SchoolDateField(

@@ -1,6 +1,5 @@
 import datetime
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.db.models import Q
@@ -8,7 +7,7 @@ from django.db.models import Q
 from cases.models import Pupil, academic_year_start
 from dowimm.accounts.models import User
 from dowimm.calendars.school_days import academic_year_bounds, academic_year_of
-from dowimm.forms import SchoolDateField
+from dowimm.forms import GovFormHelper, SchoolDateField
 
 YEARS_OFFERED = 6
 # Above this many schools a drop-down is too long to use: type the URN.
@@ -100,7 +99,7 @@ class ReportFilterForm(forms.Form):
             self.fields["school"].label = "School URN"
             self.fields["school"].help_text = "The 6-digit URN, for example 121205"
 
-        self.helper = FormHelper()
+        self.helper = GovFormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(*self.fields, Submit("", "Show figures"))
 

@@ -12,7 +12,7 @@ class StaffUserAdmin(UserAdmin):
         "username",
         "first_name",
         "last_name",
-        "role",
+        "role_label",
         "school",
         "is_active",
     )
@@ -25,3 +25,7 @@ class StaffUserAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Role in dowimm", {"fields": ("role", "school", "is_dsl")}),
     )
+
+    @admin.display(description="Role", ordering="role")
+    def role_label(self, user):
+        return user.role_label

@@ -52,6 +52,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def role_label(self):
+        """The role as the service shows it wherever it says who someone is."""
+        if self.is_dsl:
+            return "School staff (designated safeguarding lead)"
+        return self.get_role_display()
+
+    @property
     def is_school_staff(self):
         return self.role == self.Role.SCHOOL_STAFF
 

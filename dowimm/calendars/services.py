@@ -30,6 +30,13 @@ from dowimm.calendars.signals import calendar_changed
 
 CSV_COLUMNS = ("academic_year", "kind", "start_date", "end_date", "label", "scope")
 COUNTY_SCOPE = "county"
+# Kinds of entry that only make sense in a term or beside one; bank
+# holidays come from the holidays package and may fall anywhere.
+DAYS_OFF_BY_A_TERM = (
+    CalendarEntry.Kind.HOLIDAY,
+    CalendarEntry.Kind.INSET,
+    CalendarEntry.Kind.CLOSURE,
+)
 ACADEMIC_YEAR = re.compile(r"(\d{4})-(\d{2})")
 
 # Checked in order: "half term" before "term", "bank holiday" before "holiday".
@@ -179,8 +186,9 @@ def calendar_entry_add(*, user, school, kind, start_date, end_date, label=""):
 
 def calendar_entry_delete(*, user, entry_id):
     """
-    Delete an entry, unless that would leave a training day or closure outside
-    every term (here, or in a school calendar that borrows the county's terms).
+    Delete an entry, unless that would leave a holiday, training day or
+    closure away from every term (here, or in a school calendar that borrows
+    the county's terms).
     """
     with transaction.atomic():
         entry = CalendarEntry.objects.select_related("calendar").get(pk=entry_id)
@@ -209,7 +217,7 @@ def _check_calendars(imports, county):
         merged = _merged(calendar, rows)
         _check_terms_do_not_overlap(merged)
         inherited = county_terms if calendar.inherits_county else []
-        _check_training_days_in_term(merged, _terms(merged) + inherited)
+        _check_days_off_by_a_term(merged, _terms(merged) + inherited)
 
 
 def _import_rows(imports, county):
@@ -256,23 +264,25 @@ def _check_terms_do_not_overlap(rows):
             )
 
 
-def _check_training_days_in_term(rows, terms):
+def _check_days_off_by_a_term(rows, terms):
     """
-    Refuse a training day or closure that falls in no term. Training days are
-    often the weekday just before a term's first day or after its last (the
-    county's terms are pupils' days), so those count as in term.
+    Refuse a holiday, training day or closure that is neither in a term nor
+    next to one. Training days are often the weekday just before a term's
+    first day or after its last (the county's terms are pupils' days), and a
+    holiday runs on from the end of a term, so those count as next to it.
     """
     for row in rows:
-        if row.kind not in (CalendarEntry.Kind.INSET, CalendarEntry.Kind.CLOSURE):
+        if row.kind not in DAYS_OFF_BY_A_TERM:
             continue
         widened_start = previous_weekday(row.start_date)
         widened_end = next_weekday(row.end_date)
         if not any(
             t.start_date <= widened_end and t.end_date >= widened_start for t in terms
         ):
+            span = format_span(row.start_date, row.end_date)
             raise CalendarImportError(
                 row.line,
-                f"the {row.kind_label} on {row.start_date} is outside every term",
+                f"the {row.kind_label} on {span} is not in or next to a term",
             )
 
 

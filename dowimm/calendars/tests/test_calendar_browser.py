@@ -64,7 +64,7 @@ def test_a_school_adds_a_training_day_and_sees_its_year(
     load(page, page.get_by_role("button", name="Add to the calendar").click)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text(
-        "The staff training day on 2026-08-03 is outside every term"
+        "The staff training day on Mon 3 Aug 2026 is not in or next to a term"
     )
     expect(page).to_have_title(
         "Error: Add dates – Sewell Park Academy – "

@@ -140,8 +140,28 @@ def test_a_training_day_outside_every_term_is_refused():
         + AUTUMN_TERM
         + "2025-26,term,2026-04-15,2026-07-17,Summer term,county\n"
         + "2025-26,inset,2026-08-03,2026-08-03,Staff training day,county\n",
-        "line 4: the staff training day on 2026-08-03 is outside every term",
+        "line 4: the staff training day on Mon 3 Aug 2026 is not in or next to a term",
     )
+
+
+def test_a_holiday_away_from_every_term_is_refused():
+    # The autumn term ends on Fri 19 Dec 2025; Mon 2 Feb 2026 is far from it.
+    assert_refused(
+        HEADER
+        + AUTUMN_TERM
+        + "2025-26,holiday,2026-02-02,2026-02-06,Winter break,county\n",
+        "line 3: the holiday on 2–6 Feb 2026 is not in or next to a term",
+    )
+
+
+def test_a_holiday_starting_the_weekday_after_a_term_is_imported():
+    result = import_text(
+        HEADER
+        + AUTUMN_TERM
+        + "2025-26,holiday,2025-12-22,2026-01-05,Christmas holiday,county\n"
+    )
+
+    assert result.created == 2
 
 
 def test_a_school_training_day_is_checked_against_the_county_terms():
@@ -151,7 +171,7 @@ def test_a_school_training_day_is_checked_against_the_county_terms():
         HEADER
         + AUTUMN_TERM
         + "2025-26,inset,2026-02-02,2026-02-02,Staff training day,our school\n",
-        "line 3: the staff training day on 2026-02-02 is outside every term",
+        "line 3: the staff training day on Mon 2 Feb 2026 is not in or next to a term",
         school=school,
     )
 

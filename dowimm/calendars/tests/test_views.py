@@ -117,7 +117,7 @@ def test_school_staff_add_a_training_day_inside_the_county_term(
             "inset",
             datetime.date(2026, 8, 3),
             datetime.date(2026, 8, 3),
-            "The staff training day on 2026-08-03 is outside every term. "
+            "The staff training day on Mon 3 Aug 2026 is not in or next to a term. "
             "Change the dates and try again; nothing was saved.",
         ),
         (
@@ -125,6 +125,15 @@ def test_school_staff_add_a_training_day_inside_the_county_term(
             datetime.date(2026, 2, 20),
             datetime.date(2026, 2, 16),
             "The last day must be the same as or after the first day",
+        ),
+        # The summer term ends on Fri 17 Jul 2026 and no autumn term is
+        # entered yet: a week in August touches neither.
+        (
+            "holiday",
+            datetime.date(2026, 8, 10),
+            datetime.date(2026, 8, 14),
+            "The holiday on 10–14 Aug 2026 is not in or next to a term. "
+            "Change the dates and try again; nothing was saved.",
         ),
     ],
 )
@@ -140,6 +149,46 @@ def test_bad_dates_are_refused_with_the_reason_and_nothing_is_saved(
 
     assert message in error_page(response)
     assert CalendarEntry.objects.count() == before
+
+
+def test_a_holiday_running_on_from_the_end_of_a_term_is_added(
+    client, fair_access, county_calendar
+):
+    # Mon 20 Jul 2026 is the weekday after the summer term's last day.
+    client.force_login(fair_access)
+
+    response = client.post(
+        reverse("calendars:county_add"),
+        entry_form(
+            "holiday",
+            datetime.date(2026, 7, 20),
+            datetime.date(2026, 9, 2),
+            "Summer holiday",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert CalendarEntry.objects.filter(
+        kind=CalendarEntry.Kind.HOLIDAY, label="Summer holiday"
+    ).exists()
+
+
+def test_deleting_a_term_that_would_strand_a_holiday_is_refused(
+    client, fair_access, county_calendar
+):
+    # The autumn half term (27-31 Oct 2025) lies inside the autumn term.
+    client.force_login(fair_access)
+    autumn = CalendarEntry.objects.get(
+        calendar__school__isnull=True, label="Autumn term"
+    )
+
+    response = client.post(reverse("calendars:entry_delete", args=[autumn.pk]))
+
+    assert (
+        "It cannot be deleted: without it, the holiday on 27–31 Oct 2025 is not "
+        "in or next to a term. Delete that day first." in error_page(response)
+    )
+    assert CalendarEntry.objects.filter(pk=autumn.pk).exists()
 
 
 def test_school_staff_cannot_edit_the_county_or_another_school(
@@ -168,6 +217,10 @@ def test_deleting_a_term_that_would_strand_a_training_day_is_refused(
 ):
     # The primary school's own training day on Tue 14 Apr 2026 sits next to
     # the county's summer term; without the term it would be in no term.
+    # The county's summer half term would be stranded too, so it goes first.
+    CalendarEntry.objects.get(
+        calendar__school__isnull=True, label="Summer half term"
+    ).delete()
     client.force_login(fair_access)
     summer = CalendarEntry.objects.get(
         calendar__school__isnull=True, label="Summer term"
@@ -177,8 +230,8 @@ def test_deleting_a_term_that_would_strand_a_training_day_is_refused(
 
     html = error_page(response)
     assert (
-        "It cannot be deleted: without it, the staff training day on 2026-04-14 "
-        "is outside every term. Delete that day first." in html
+        "It cannot be deleted: without it, the staff training day on "
+        "Tue 14 Apr 2026 is not in or next to a term. Delete that day first." in html
     )
     assert CalendarEntry.objects.filter(pk=summer.pk).exists()
 

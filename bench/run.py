@@ -5,8 +5,8 @@ The benchmark: `make bench` runs this.
 
 For each size it creates the scratch PostgreSQL database dowimm_bench,
 runs bench/pages.py in it (seed, page timings, throughput) and drops it;
-then it runs bench/reminders.py and bench/pdf.py when they are there. It
-writes bench/results.json and prints a table for the README.
+then it runs bench/reminders.py, bench/pdf.py and bench/audit.py when they
+are there. It writes bench/results.json and prints a table for the README.
 
 BENCH_POSTGRES names the server (default postgres://postgres@127.0.0.1:5432).
 """
@@ -204,7 +204,7 @@ def main():
     parser.add_argument(
         "--skip-others",
         action="store_true",
-        help="skip bench/reminders.py and bench/pdf.py",
+        help="skip bench/reminders.py, bench/pdf.py and bench/audit.py",
     )
     args = parser.parse_args()
 
@@ -219,6 +219,8 @@ def main():
         )
         say("PDF agreement…")
         results["pdf"] = run_other("pdf.py", [])
+        say("access events…")
+        results["audit"] = run_other("audit.py", [])
     results["load_after"] = load_average()
     results["aims"] = aims(results)
     results["table"] = table(results)

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from pypdf import PdfReader
+from pypdf.errors import DependencyError
 
 PDF_MAGIC = b"%PDF-"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -83,8 +85,50 @@ def validate_document_upload(upload):
         raise ValidationError("The selected file is empty", code="empty")
     if settings.CLAMAV_SOCKET:
         virus_scan(upload)
-    if document_kind(upload) is None:
+    kind = document_kind(upload)
+    if kind is None:
         raise ValidationError("The selected file must be a PDF or Word document")
+    if kind == "PDF":
+        pdf_check(upload)
+
+
+def pdf_check(upload):
+    """
+    Refuse a file that starts like a PDF but is not one a reader can open:
+    anything can be given the five bytes "%PDF-", so the file is parsed and
+    must have at least one page. Damaged PDFs that readers repair as they
+    open them are let through, as pypdf repairs them too.
+    """
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted and not reader.decrypt(""):
+            # A document only its author can open is no use on the case.
+            raise ValidationError(
+                "The selected PDF is protected by a password. Upload a copy "
+                "without a password",
+                code="pdf_encrypted",
+            )
+        pages = len(reader.pages)
+    except DependencyError:
+        # AES encryption, which pypdf reads only with the cryptography
+        # package: the file's structure parsed, which is as far as a check
+        # can go without it.
+        return
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001
+        # Whatever a hostile or broken file makes the parser raise, the
+        # answer is the same: it cannot be opened.
+        pages = 0
+    finally:
+        upload.seek(0)
+    if pages == 0:
+        raise ValidationError(
+            "The selected file is not a PDF that can be opened. Save the "
+            "document as a PDF again and upload the new copy",
+            code="pdf_unreadable",
+        )
 
 
 class ScannerUnavailable(Exception):

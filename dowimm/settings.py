@@ -189,6 +189,12 @@ CLAMAV_TIMEOUT_SECONDS = env.float("CLAMAV_TIMEOUT_SECONDS", default=30)
 
 # A pupil's records are deleted once they reach this age.
 DOWIMM_RETENTION_AGE_YEARS = env.int("DOWIMM_RETENTION_AGE_YEARS", default=25)
+# Records of signing in (attempts, failures) hold usernames and addresses:
+# the nightly retention job deletes them after this many days.
+DOWIMM_SIGN_IN_RECORDS_DAYS = env.int("DOWIMM_SIGN_IN_RECORDS_DAYS", default=90)
+if DOWIMM_SIGN_IN_RECORDS_DAYS < 1:
+    # Fewer would delete the failures that a lock-out is counting.
+    raise ImproperlyConfigured("DOWIMM_SIGN_IN_RECORDS_DAYS must be at least 1.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -17,7 +17,15 @@ from dowimm.schools.models import School
 from transport.models import TravelAnswer
 from transport.services import transport_need_record
 
-PDF_BYTES = b"%PDF-1.4\n%test\ntrailer<<>>\n%%EOF\n"
+# The smallest real PDF: one blank page. Uploads are parsed, not sniffed.
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n"
+    b"0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Root 1 0 R/Size 4>>\nstartxref\n164\n%%EOF\n"
+)
 
 
 def valid_upn(serial):

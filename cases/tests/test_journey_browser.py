@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from stdnum.gb import upn as upn_number
 
+from cases.tests.factories import PDF_BYTES
 from conftest import assert_accessible, second_factor_enter
 from dowimm.calendars.deadlines import notice_deadline
 from dowimm.calendars.school_days import (
@@ -236,11 +237,7 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
 
     open_task(page, "Upload the Provision Plan")
     plan = tmp_path / "provision-plan.pdf"
-    plan.write_bytes(
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    plan.write_bytes(PDF_BYTES)
     page.get_by_label("Provision Plan").set_input_files(plan)
     submit(page, "Upload")
     expect_success(page, "Provision Plan uploaded")

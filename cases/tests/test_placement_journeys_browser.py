@@ -17,7 +17,7 @@ import time_machine
 from django.conf import settings
 from playwright.sync_api import expect
 
-from cases.tests.factories import Cast
+from cases.tests.factories import PDF_BYTES, Cast
 from cases.tests.test_journey_browser import (
     choose,
     expect_error,
@@ -188,7 +188,7 @@ def test_placement_becomes_a_managed_move(live_server, browser_page, cast, tmp_p
         # Each school signs in dowimm; the mother and the pupil signed on
         # paper, and the home school uploads the scans.
         scan = tmp_path / "signed.pdf"
-        scan.write_bytes(b"%PDF-1.4\n%signed on paper\ntrailer<<>>\n%%EOF\n")
+        scan.write_bytes(PDF_BYTES)
         for username in ("receiving-staff", "home-staff"):
             sign_in_as(page, base_url, username)
             open_case(page, base_url, case)

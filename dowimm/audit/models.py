@@ -22,7 +22,9 @@ def _kept_reference(to, **kwargs):
 class AccessEvent(models.Model):
     """
     One person seeing one child's record in one response. Append-only:
-    the database refuses to update or delete these rows.
+    the database refuses to update or delete these rows. A parent, carer
+    or pupil signing from an emailed link has no user: `role` is the party
+    the link was sent to and `signing_link` the link they used.
     """
 
     at = models.DateTimeField(default=timezone.now)
@@ -31,6 +33,7 @@ class AccessEvent(models.Model):
     school = _kept_reference("schools.School")
     case = _kept_reference("cases.Case")
     pupil = _kept_reference("cases.Pupil")
+    signing_link = _kept_reference("documents.SigningLink")
     view = models.CharField(max_length=100)
     request_id = models.UUIDField(default=uuid.uuid4)
 

@@ -9,8 +9,10 @@ import tempfile
 import zipfile
 from collections import defaultdict
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.sessions.models import Session
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -140,8 +142,8 @@ def _archive_readme(records):
         "everything recorded on it\n"
         "history.json        every earlier version of those records, with who "
         "changed them and why\n"
-        "access-events.csv   every time a member of staff was shown these "
-        "records\n"
+        "access-events.csv   every time someone was shown these records: a "
+        "member of staff, or a parent, carer or pupil by a signing link\n"
         "documents/          every uploaded document, earlier versions included\n"
         f"\nCases: {', '.join(str(case) for case in records.cases) or 'none'}\n"
     )
@@ -158,14 +160,17 @@ def _history_row(row):
 def _access_events_csv(records):
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["when", "user id", "role", "school id", "case id", "page"])
+    writer.writerow(
+        ["when", "user id", "role", "school id", "signing link id", "case id", "page"]
+    )
     for event in records.access_events():
         writer.writerow(
             [
                 timezone.localtime(event.at).isoformat(),
-                event.user_id,
+                event.user_id or "",
                 event.role,
                 event.school_id or "",
+                event.signing_link_id or "",
                 event.case_id or "",
                 event.view,
             ]
@@ -210,3 +215,33 @@ def _pupil_delete(pupil, counts):
 
     counts["files"] += len(file_names)
     transaction.on_commit(lambda: [private_storage.delete(name) for name in file_names])
+
+
+def sign_in_records_purge(*, now):
+    """
+    Delete expired sessions, and records of signing in (attempts, failures,
+    sign-ins) older than DOWIMM_SIGN_IN_RECORDS_DAYS: they hold usernames
+    and IP addresses. Logs counts only.
+    """
+    cutoff = now - datetime.timedelta(days=settings.DOWIMM_SIGN_IN_RECORDS_DAYS)
+    counts = {
+        # What `clearsessions` does, counted.
+        "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
+        **{
+            key: model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+            for key, model in (
+                ("attempts", AccessAttempt),
+                ("failures", AccessFailureLog),
+                ("sign_ins", AccessLog),
+            )
+        },
+    }
+    logger.info(
+        "Sign-in records: deleted %s expired sessions, %s attempts, "
+        "%s failures, %s sign-ins",
+        counts["sessions"],
+        counts["attempts"],
+        counts["failures"],
+        counts["sign_ins"],
+    )
+    return counts

@@ -4,10 +4,12 @@ from django.db.models import Count, Max
 from django.http import FileResponse
 from django.shortcuts import render
 
+from cases.models import AgreementSignature
 from cases.selectors import get_case_or_404
 from dowimm.accounts.models import User
 from dowimm.audit import services
 from dowimm.audit.models import AccessEvent
+from dowimm.documents.models import SigningLink
 
 EVENTS_PER_PAGE = 50
 
@@ -22,6 +24,10 @@ VIEW_NAMES = {
     "transport:decide": "Transport decision",
     "audit:case_access": "Who has seen this child",
     "audit:subject_access_export": "Subject access export",
+    "documents:signing_start": "Signing link opened (nothing about the child shown)",
+    "documents:signing_code": "Code page (nothing about the child shown)",
+    "documents:signing_document": "Document to sign",
+    "documents:signing_renew": "Asked for a new signing link (nothing shown)",
 }
 
 
@@ -29,28 +35,51 @@ VIEW_NAMES = {
 def case_access(request, pk):
     case = get_case_or_404(request.user, pk, "audit.view_case_access")
     events = AccessEvent.objects.filter(case=case)
-    people = (
+    people = list(
         events.order_by()
-        .values("user")
+        .values("user", "signing_link")
         .annotate(last_seen=Max("at"), last_pk=Max("pk"), times=Count("pk"))
         .order_by("-last_seen", "-last_pk")
     )
     users = User.objects.select_related("school").in_bulk(
-        [person["user"] for person in people]
+        [person["user"] for person in people if person["user"]]
     )
-    page = Paginator(events.select_related("user", "school"), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
+    links = SigningLink.objects.in_bulk(
+        [person["signing_link"] for person in people if person["signing_link"]]
     )
+    for person in people:
+        user, link = users.get(person["user"]), links.get(person["signing_link"])
+        person["who"], person["role"] = _who(user, link), _role(user, link)
+
+    page = Paginator(
+        events.select_related("user", "signing_link"), EVENTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     for event in page:
         event.view_name = VIEW_NAMES.get(event.view, event.view)
-    context = {
-        "case": case,
-        "people": [
-            {**person, "person": users.get(person["user"])} for person in people
-        ],
-        "page": page,
-    }
+        event.who = _who(event.user, event.signing_link)
+    context = {"case": case, "people": people, "page": page}
     return render(request, "audit/case_access.html", context)
+
+
+def _who(user, link):
+    """
+    Who a row of the record of access was. A signing link is named by the
+    address it went to, which everyone who may read this page can already
+    see on the case.
+    """
+    if link is not None:
+        party = AgreementSignature.Party(link.party).label
+        return f"{party}, by signing link sent to {link.email}"
+    return str(user) if user else "A removed account"
+
+
+def _role(user, link):
+    if link is not None:
+        return AgreementSignature.Party(link.party).label
+    if user is None:
+        return ""
+    role = user.role_label
+    return f"{role}, {user.school.name}" if user.school else role
 
 
 @login_required

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cases.models import AgreementSignature
+from cases.models import AgreementSignature, Case
 from cases.rules import can
 from cases.selectors import get_case_or_404
+from dowimm.audit.middleware import signing_link_used
 from dowimm.documents import forms, services
 from dowimm.documents.kinds import kind_for
 from dowimm.documents.selectors import (
@@ -217,8 +218,24 @@ def _session_key(link):
     return f"documents-signing-link-{link.pk}"
 
 
-def _link_or_problem_page(request, token):
-    """(link, None) when the link can be used, else (None, a response)."""
+def _link_audited(link):
+    """
+    Put this page in the case's record of access as seen by the party the
+    link was sent to: the link is their key, and they have no account.
+    """
+    case_id = link.version.case_id
+    pupil_id = (
+        Case.objects.filter(pk=case_id).values_list("pupil_id", flat=True).first()
+    )
+    signing_link_used(link, case_id=case_id, pupil_id=pupil_id)
+
+
+def _link_or_problem_page(request, token, *, audit=True):
+    """
+    (link, None) when the link can be used, else (None, a response). A
+    usable link's page is audited unless `audit` is False; a refused link's
+    page shows nothing about anyone and is not.
+    """
     link = services.link_for_token(token)
     if link is None:
         response = render(request, "documents/public/link_unknown.html", status=404)
@@ -227,6 +244,8 @@ def _link_or_problem_page(request, token):
     if problem:
         context = {"problem": problem, "token": token}
         return None, render(request, "documents/public/link_problem.html", context)
+    if audit:
+        _link_audited(link)
     return link, None
 
 
@@ -281,11 +300,12 @@ def signing_code(request, token):
 
 @_public
 def signing_document(request, token):
-    link, problem_page = _link_or_problem_page(request, token)
+    link, problem_page = _link_or_problem_page(request, token, audit=False)
     if problem_page:
         return problem_page
     if not (link.verified_at and request.session.get(_session_key(link))):
         return redirect("documents:signing_start", token)
+    _link_audited(link)
     version = link.version
     form = forms.FamilySignForm(request.POST or None)
 
@@ -314,6 +334,9 @@ def signing_document(request, token):
 @_public
 @require_POST
 def signing_renew(request, token):
+    link = services.link_for_token(token)
+    if link is not None:
+        _link_audited(link)
     try:
         services.signing_link_renew(
             token=token, site_url=request.build_absolute_uri("/")

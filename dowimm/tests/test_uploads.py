@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from cases import services
 from cases.services import CaseRuleError
@@ -65,6 +66,49 @@ def test_a_pdf_and_word_documents_are_accepted():
 def test_files_that_are_not_what_their_name_says_are_refused(content, name):
     assert refusal(upload(content, name)) == (
         "The selected file must be a PDF or Word document"
+    )
+
+
+def pdf_written_by_pypdf(password=None):
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if password is not None:
+        # RC4: pypdf writes and reads it without the cryptography package.
+        writer.encrypt(password, algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_with_no_password_for_reading_is_accepted():
+    validate_document_upload(upload(pdf_written_by_pypdf()))
+    # Encrypted only against editing: anyone can open it.
+    validate_document_upload(upload(pdf_written_by_pypdf(password="")))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # HTML behind the five bytes a PDF starts with.
+        b"%PDF-1.7\n<!DOCTYPE html><script>alert(1)</script>",
+        b"%PDF-1.4\n%test\ntrailer<<>>\n%%EOF\n",  # a header and nothing more
+        # Well formed, but no page to show.
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n"
+        b"%%EOF\n",
+        PDF_BYTES[: len(PDF_BYTES) // 2],  # cut off half way
+    ],
+)
+def test_a_file_that_only_starts_like_a_pdf_is_refused(content):
+    assert refusal(upload(content)) == (
+        "The selected file is not a PDF that can be opened. Save the document "
+        "as a PDF again and upload the new copy"
+    )
+
+
+def test_a_pdf_that_needs_a_password_to_open_is_refused():
+    assert refusal(upload(pdf_written_by_pypdf(password="secret"))) == (
+        "The selected PDF is protected by a password. Upload a copy without a password"
     )
 
 

@@ -1,8 +1,9 @@
 """
 What the Fair Access and Exclusions Team needs to see across the authority:
-each queue is a filter on cases, so a number on the dashboard and the list
-it links to can never disagree. Every figure is one query, whatever the
-number of cases.
+each queue is the rows that make a case wait, counted on the dashboard and
+turned into a filter on cases for its list, so the two can never disagree.
+Every figure is one query that reads the few cases waiting or a tally the
+database keeps (cases.tallies), whatever the number of cases.
 """
 
 import datetime
@@ -13,17 +14,18 @@ from django.db.models.functions import Coalesce
 
 from cases.models import (
     Case,
-    ChildProtectionFileTransfer,
+    CaseReviewDue,
     ContactLogEntry,
     Dispute,
     ExtensionAnswer,
     ExtensionRequest,
     ManagedMove,
     Outcome,
+    SchoolMoveTally,
+    StageTally,
 )
 from dowimm.calendars.school_days import NoTermDates, school_days_for
 from dowimm.notifications.models import Reminder
-from dowimm.schools.models import School
 from meetings.models import ReviewMeeting
 from transport.models import TransportRequest
 from transport.policy import MAX_WALK_TO_STOP_MILES
@@ -36,42 +38,59 @@ AFTER_START = (State.ACTIVE, State.EXTENDED, State.ENDED, State.MANAGED_MOVE)
 class Queue:
     slug: str
     label: str
-    filter: object  # function(cases, today) -> cases
+    # function(today) -> the rows that put a case in the queue, read from
+    # the narrowest table that knows; `case_field` names their case.
+    waiting: object
     # An expression for the day each case began waiting (a date or a
     # datetime), read on the queue's own list page.
     since: object = None
+    case_field: str = "case_id"
+    # Whether a case can have more than one waiting row, so that counting
+    # the cases needs DISTINCT (and a sort) rather than a plain count.
+    many_per_case: bool = False
+
+    def filter(self, cases, today):
+        return cases.filter(pk__in=self.waiting(today).values(self.case_field))
+
+    def count(self, today):
+        """A query for how many cases wait, without reading the cases."""
+        return (
+            self.waiting(today)
+            .order_by()
+            .values(queue=Value(self.slug))
+            .annotate(n=Count(self.case_field, distinct=self.many_per_case))
+        )
 
 
-def _agreements_to_receive(cases, today):
-    return cases.filter(state__in=AFTER_START, agreement_received_by_faet_on=None)
+def _agreements_to_receive(today):
+    return Case.objects.filter(
+        state__in=AFTER_START, agreement_received_by_faet_on=None
+    )
 
 
-def _outcomes_to_receive(cases, today):
-    sent = Outcome.objects.filter(
+def _outcomes_to_receive(today):
+    return Outcome.objects.filter(
         sent_to_faet_on__isnull=False, received_by_faet_on=None
     )
-    return cases.filter(pk__in=sent.values("case_id"))
 
 
-def _extensions_to_agree(cases, today):
+def _extensions_to_agree(today):
     answered = ExtensionAnswer.objects.filter(
         extension=OuterRef("pk"), party=ExtensionAnswer.Party.FAIR_ACCESS
     )
-    waiting = ExtensionRequest.objects.filter(
+    return ExtensionRequest.objects.filter(
         status=ExtensionRequest.Status.AWAITING
     ).exclude(Exists(answered))
-    return cases.filter(pk__in=waiting.values("case_id"))
 
 
-def _disputes_to_settle(cases, today):
-    return cases.filter(pk__in=Dispute.objects.filter(closed_on=None).values("case_id"))
+def _disputes_to_settle(today):
+    return Dispute.objects.filter(closed_on=None)
 
 
-def _reviews_overdue(cases, today):
-    overdue = ReviewMeeting.objects.filter(held_on=None, scheduled_for__lt=today)
-    return cases.filter(
-        state__in=Case.PLACEMENT_STATES, pk__in=overdue.values("case_id")
-    )
+def _reviews_overdue(today):
+    # CaseReviewDue is kept by triggers (cases.tallies) for the cases in
+    # placement alone, so this reads the late ones and nothing else.
+    return CaseReviewDue.objects.filter(first_unheld_on__lt=today)
 
 
 def last_school_week(today):
@@ -86,28 +105,28 @@ def last_school_week(today):
     return monday, monday + datetime.timedelta(days=6)
 
 
-def _contact_gaps(cases, today):
+def _contact_gaps(today):
     week = last_school_week(today)
     if week is None:
-        return cases.none()
+        return Case.objects.none()
     monday, sunday = week
+    # NOT IN the week's contacts, which PostgreSQL hashes once: one pass
+    # over a week of contacts rather than a look-up for each placement.
     contacted = ContactLogEntry.objects.filter(
-        case=OuterRef("pk"), contact_on__range=(monday, sunday)
-    )
-    return cases.filter(state__in=Case.PLACEMENT_STATES, started_on__lt=monday).exclude(
-        Exists(contacted)
-    )
+        contact_on__range=(monday, sunday)
+    ).values("case_id")
+    return Case.objects.filter(
+        state__in=Case.PLACEMENT_STATES, started_on__lt=monday
+    ).exclude(pk__in=contacted)
 
 
-def _cp_files_overdue(cases, today):
-    # NOT EXISTS rather than a join through the case: an anti-join on the
-    # transfer's unique case_id stays cheap with many completed moves.
-    sent = ChildProtectionFileTransfer.objects.filter(case_id=OuterRef("case_id"))
-    overdue = ManagedMove.objects.filter(cp_file_due_on__lt=today).exclude(Exists(sent))
-    return cases.filter(pk__in=overdue.values("case_id"))
+def _cp_files_overdue(today):
+    # cp_file_sent is kept by a trigger on the transfers; its partial index
+    # holds only the moves still waiting for a file.
+    return ManagedMove.objects.filter(cp_file_sent=False, cp_file_due_on__lt=today)
 
 
-def _transport_exceptions_to_authorise(cases, today):
+def _transport_exceptions_to_authorise(today):
     Arrangement = TransportRequest.Arrangement
     beyond_policy = Q(arrangement=Arrangement.BEYOND_POLICY) | Q(
         # Bespoke where a bus stop is close enough is beyond policy too
@@ -116,15 +135,13 @@ def _transport_exceptions_to_authorise(cases, today):
         suitable_route=True,
         walk_to_stop_miles__lte=MAX_WALK_TO_STOP_MILES,
     )
-    waiting = TransportRequest.objects.filter(
-        beyond_policy, exception_faet_by=None
+    return TransportRequest.objects.filter(
+        beyond_policy, exception_faet_by=None, case__state__in=Case.OPEN_STATES
     ).exclude(decision=TransportRequest.Decision.REFUSED)
-    return cases.filter(state__in=Case.OPEN_STATES, pk__in=waiting.values("case_id"))
 
 
-def _reminders_not_sent(cases, today):
-    failed = Reminder.objects.filter(status=Reminder.Status.FAILED)
-    return cases.filter(pk__in=failed.values("case_id"))
+def _reminders_not_sent(today):
+    return Reminder.objects.filter(status=Reminder.Status.FAILED)
 
 
 def _first(queryset, field):
@@ -150,6 +167,7 @@ QUEUES = [
         "DOWIMM Agreements to receive",
         _agreements_to_receive,
         since=F("started_on"),
+        case_field="pk",
     ),
     Queue(
         "outcomes",
@@ -171,12 +189,14 @@ QUEUES = [
         "Transport exceptions to authorise",
         _transport_exceptions_to_authorise,
         since=_first(TransportRequest.objects.all(), "requested_on"),
+        many_per_case=True,
     ),
     Queue(
         "disputes",
         "Disputes to mediate or take to a panel",
         _disputes_to_settle,
         since=_first(Dispute.objects.filter(closed_on=None), "raised_on"),
+        many_per_case=True,
     ),
     Queue(
         "reviews-overdue",
@@ -189,6 +209,7 @@ QUEUES = [
         "No contact recorded last school week",
         _contact_gaps,
         since=_last_contact_or_start(),
+        case_field="pk",
     ),
     Queue(
         "cp-files-overdue",
@@ -203,6 +224,7 @@ QUEUES = [
         since=_first(
             Reminder.objects.filter(status=Reminder.Status.FAILED), "created_at"
         ),
+        many_per_case=True,
     ),
 ]
 QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
@@ -215,48 +237,41 @@ def academic_year_start(today):
 MOVES_SHOWN = 10
 
 
-def queue_counts(cases, today):
+def queue_counts(today):
     """How many cases wait in each queue, in one query however many queues."""
-    counts = [
-        queue.filter(cases, today)
-        .order_by()
-        .annotate(queue=Value(queue.slug))
-        .values("queue")
-        .annotate(n=Count("pk"))
-        for queue in QUEUES
-    ]
+    counts = [queue.count(today) for queue in QUEUES]
     found = dict(counts[0].union(*counts[1:], all=True).values_list("queue", "n"))
     return [(queue, found.get(queue.slug, 0)) for queue in QUEUES]
 
 
-def _most_moves(moves, school):
-    """The schools with the most moves by `school`, with their names."""
-    name = School.objects.filter(pk=OuterRef(f"{school}_id")).values("name")
+def _most_moves(year, direction):
+    """The schools with the most moves `direction` in `year`, by name."""
     return (
-        moves.values(f"{school}_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", f"{school}_id")
-        .annotate(name=Subquery(name))
-        .values_list("name", "n")[:MOVES_SHOWN]
+        SchoolMoveTally.objects.filter(academic_year=year, **{f"{direction}__gt": 0})
+        .order_by(f"-{direction}", "school_id")
+        .values_list("school__name", direction)[:MOVES_SHOWN]
     )
 
 
 def dashboard_figures(today):
-    cases = Case.objects.all()
-    by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
-    # A managed move's case closes on the day of single registration.
-    moves = cases.filter(
-        state=State.MANAGED_MOVE, closed_on__gte=academic_year_start(today)
-    ).order_by()
-    # The schools taking and sending the most: the reports page has them all.
+    """
+    The dashboard's figures from the tallies the database keeps (see
+    cases.tallies) and the queues' partial indexes, so that they cost the
+    same whether the authority has a hundred cases or a quarter of a million.
+    """
+    by_state = dict(StageTally.objects.values_list("state", "cases"))
+    # A managed move's case closes on the day of single registration, and
+    # the tallies count it in that day's academic year. The schools taking
+    # and sending the most: the reports page has them all.
+    year = academic_year_start(today).year
     per_school = {}
-    for name, n in _most_moves(moves, "home_school"):
+    for name, n in _most_moves(year, "moved_out"):
         per_school.setdefault(name, [0, 0])[1] = n
-    for name, n in _most_moves(moves, "receiving_school"):
+    for name, n in _most_moves(year, "moved_in"):
         per_school.setdefault(name, [0, 0])[0] = n
     return {
         "stages": [(state, by_state.get(state.value, 0)) for state in State],
-        "queues": queue_counts(cases, today),
+        "queues": queue_counts(today),
         "moves": sorted(
             (name, moved_in, moved_out)
             for name, (moved_in, moved_out) in per_school.items()

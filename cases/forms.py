@@ -474,12 +474,25 @@ class CaseFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
-    school = forms.ModelChoiceField(
-        label="School",
-        queryset=School.objects.filter(cases_sent__isnull=False).distinct(),
-        empty_label="All schools",
+    # A box to type in rather than a list: an authority may have thousands
+    # of schools, and a list of them all would cost more than the cases.
+    school = forms.CharField(
+        label="School name or URN",
+        help_text="Part of the name, or the 6-digit URN",
+        max_length=100,
         required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        strip=True,
+        error_messages={
+            "max_length": "Enter at most 100 characters of the school's name"
+        },
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input",
+                "aria-describedby": "id_school-hint",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
     queue = forms.ChoiceField(
         label="Waiting on the Fair Access team",
@@ -496,7 +509,14 @@ class CaseFilterForm(forms.Form):
         if state:
             cases = cases.filter(state=state)
         if school:
-            cases = cases.filter(Q(home_school=school) | Q(receiving_school=school))
+            if school.isdigit():
+                schools = School.objects.filter(urn=int(school))
+            else:
+                schools = School.objects.filter(name__icontains=school)
+            ids = schools.values("pk")
+            cases = cases.filter(
+                Q(home_school_id__in=ids) | Q(receiving_school_id__in=ids)
+            )
         return cases
 
 

@@ -201,6 +201,15 @@ class Case(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "home_school"]),
             models.Index(fields=["receiving_school", "state"]),
+            models.Index(fields=["-opened_at"], name="case_list_order"),
+            # Queues about placements look at the cases in one, never at
+            # the many closed ones.
+            # With the id, the queues are counted from the index alone.
+            models.Index(
+                fields=["started_on", "id"],
+                condition=models.Q(state__in=["active", "extended"]),
+                name="case_in_placement",
+            ),
         ]
 
     def __str__(self):
@@ -448,7 +457,11 @@ class ContactLogEntry(models.Model):
 
     class Meta:
         ordering = ["-contact_on", "-pk"]
-        indexes = [models.Index(fields=["case", "contact_on"])]
+        indexes = [
+            models.Index(fields=["case", "contact_on"]),
+            # The contacts of one week, for the Fair Access contact gaps.
+            models.Index(fields=["contact_on", "case"], name="contact_in_week"),
+        ]
 
 
 class Absence(models.Model):
@@ -625,8 +638,21 @@ class ManagedMove(models.Model):
     home_cme_informed_on = models.DateField(null=True, blank=True)
     receiving_cme_informed_on = models.DateField(null=True, blank=True)
     home_deleted_from_roll_on = models.DateField(null=True, blank=True)
+    # Whether the child-protection file has gone: kept by database triggers
+    # on the transfers (cases.tallies), so that the overdue files are found
+    # in an index of the few moves still waiting for one.
+    cp_file_sent = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["cp_file_sent"])
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["cp_file_due_on", "case"],
+                condition=models.Q(cp_file_sent=False),
+                name="managed_move_cp_file_waiting",
+            )
+        ]
 
 
 class ChildProtectionFileTransfer(models.Model):
@@ -696,7 +722,99 @@ class Dispute(models.Model):
 
     class Meta:
         ordering = ["raised_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["case"], condition=models.Q(closed_on=None), name="dispute_open"
+            )
+        ]
 
     @property
     def is_open(self):
         return self.closed_on is None
+
+
+# Figures over every case, kept by database triggers (cases.tallies) in the
+# same transaction as the change to a case, so that the Fair Access dashboard
+# reads a few rows instead of counting a quarter of a million cases.
+
+
+class StageTally(models.Model):
+    """How many cases are at a stage now."""
+
+    state = models.CharField(primary_key=True, max_length=50, choices=Case.State)
+    cases = models.IntegerField(default=0)
+
+
+class SchoolMoveTally(models.Model):
+    """The managed moves into and out of a school in one academic year."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="+"
+    )
+    # The calendar year the academic year starts in: 2025 for 2025-26. A
+    # move counts in the year of its case's closing day.
+    academic_year = models.PositiveSmallIntegerField()
+    moved_in = models.IntegerField(default=0)
+    moved_out = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year"], name="one_tally_per_school_year"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["academic_year", "-moved_in"], name="school_moves_in"),
+            models.Index(
+                fields=["academic_year", "-moved_out"], name="school_moves_out"
+            ),
+        ]
+
+
+class CaseReviewDue(models.Model):
+    """
+    For each case in placement, the day its earliest unheld review was due:
+    the reviews overdue are read from these few rows, not found among every
+    review ever booked for every case.
+    """
+
+    # The triggers add a row as a case starts its placement and remove it
+    # when the placement ends or the case goes.
+    case = models.OneToOneField(
+        Case,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    first_unheld_on = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["first_unheld_on", "case"], name="review_due_on")
+        ]
+
+
+class StageStay(models.Model):
+    """
+    One stay of a case in a stage, from the history row that brought it
+    there to the one that took it on (none while it is still there). Kept
+    by a trigger on the case history (cases.tallies), so that the time in
+    each stage is read from these rows rather than worked out again from
+    every change ever made.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=50, choices=Case.State)
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(left_at=None),
+                name="one_current_stay_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["left_at"], name="stage_stay_left")]

@@ -9,11 +9,11 @@ rows those queries return.
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Count, F, Value, Window
-from django.db.models.functions import Lag, TruncDate, TruncMonth
+from django.db.models import Count, F, Value
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
 
-from cases.models import Case, ExtensionRequest, Outcome, Pupil
+from cases.models import Case, ExtensionRequest, Outcome, Pupil, StageStay
 from dowimm.calendars.school_days import NoTermDates, school_days_for
 from reports.charts import bar_chart
 
@@ -68,7 +68,10 @@ def percent(part, whole):
 def live_in(cases, period):
     """Cases open at any time in the period."""
     start, end = period
-    return cases.filter(opened_at__date__lte=end).exclude(closed_on__lt=start)
+    # Compared as a moment, not as the local date of each row, so the
+    # comparison is the column's own and an index can serve it.
+    opened_by_end = _midnight(end + datetime.timedelta(1))
+    return cases.filter(opened_at__lt=opened_by_end).exclude(closed_on__lt=start)
 
 
 def finished_in(cases, period):
@@ -91,15 +94,25 @@ def stages_table(cases, period):
     )
 
 
-def outcome_tables(cases, period):
+def finished_by_month(cases, period):
+    """
+    (month, state, early-ending reason, how many) for the cases finished in
+    the period: one pass over the cases for both outcome figures.
+    """
     rows = (
         finished_in(cases, period)
-        .values_list("state", "outcome__reason")
+        .annotate(month=TruncMonth("closed_on"))
+        .values_list("month", "state", "outcome__reason")
         .annotate(n=Count("pk"))
+        .order_by()
     )
+    return [(_as_date(month), state, reason, n) for month, state, reason, n in rows]
+
+
+def outcome_tables(finished):
     moved = ended = withdrawn = 0
     by_reason = dict.fromkeys(Outcome.Reason.values, 0)
-    for state, reason, n in rows:
+    for _, state, reason, n in finished:
         if state == State.MANAGED_MOVE:
             moved += n
         elif state == State.ENDED:
@@ -134,17 +147,11 @@ def outcome_tables(cases, period):
     return [outcomes, share]
 
 
-def outcomes_by_month_table(cases, period):
-    rows = (
-        finished_in(cases, period)
-        .annotate(month=TruncMonth("closed_on"))
-        .values_list("month", "state")
-        .annotate(n=Count("pk"))
-    )
+def outcomes_by_month_table(finished):
     months = {}
     columns = [State.MANAGED_MOVE, State.ENDED, State.NOT_PROCEEDING]
-    for month, state, n in rows:
-        months.setdefault(_as_date(month), dict.fromkeys(columns, 0))[state] = n
+    for month, state, _, n in finished:
+        months.setdefault(month, dict.fromkeys(columns, 0))[state] += n
     ordered = sorted(months.items())
     labels = [f"{month:%B %Y}" for month, _ in ordered]
     series = [
@@ -178,14 +185,11 @@ def outcomes_by_month_table(cases, period):
 
 
 def extensions_table(cases, period):
-    rows = (
-        ExtensionRequest.objects.filter(
-            case__in=cases.values("pk"), requested_on__range=period
-        )
-        .order_by()
-        .values_list("reason", "status")
-        .annotate(n=Count("pk"))
-    )
+    requests = ExtensionRequest.objects.filter(requested_on__range=period)
+    if cases.query.has_filters():
+        # Every request belongs to a case, so the whole authority needs no join.
+        requests = requests.filter(case__in=cases.values("pk"))
+    rows = requests.order_by().values_list("reason", "status").annotate(n=Count("pk"))
     Status = ExtensionRequest.Status
     counts = {
         reason: dict.fromkeys(Status.values, 0)
@@ -212,10 +216,11 @@ def extensions_table(cases, period):
 
 
 def outcomes_report(cases, period, scope):
+    finished = finished_by_month(cases, period)
     return [
         stages_table(cases, period),
-        *outcome_tables(cases, period),
-        outcomes_by_month_table(cases, period),
+        *outcome_tables(finished),
+        outcomes_by_month_table(finished),
         extensions_table(cases, period),
     ]
 
@@ -289,50 +294,33 @@ def moves_report(cases, period, scope):
 def stage_stays(cases, period):
     """
     (stage, entered on, left on, how many stays) for every stay in a stage
-    that ended in the period, read from the cases' history rows: a row
-    whose state differs from the row before it starts a stay, and the next
-    such row ends it. A case that went back to a stage counts each stay.
+    that ended in the period, from the stays the database keeps as each
+    history row is written (cases.tallies). A case that went back to a
+    stage counts each stay.
     """
     start, end = period
-    # A stay that ended in the period was a change in it, so the case was
-    # updated on or after its first day.
-    touched = cases.filter(opened_at__date__lte=end, updated_at__date__gte=start)
-    history = Case.history.model
-    changes = (
-        history.objects.filter(id__in=touched.values("pk"))
-        .exclude(history_type="-")
-        .annotate(
-            changed_on=TruncDate("history_date"),
-            state_before=Window(
-                Lag("state"),
-                partition_by=[F("id")],
-                order_by=[F("history_date").asc(), F("history_id").asc()],
-            ),
-        )
-        .values(
-            "id", "state", "history_date", "history_id", "changed_on", "state_before"
-        )
+    stays = StageStay.objects.filter(
+        left_at__gte=_midnight(start),
+        left_at__lt=_midnight(end + datetime.timedelta(1)),
+    )
+    if cases.query.has_filters():
+        # Every stay belongs to a case, so the whole authority needs no join.
+        stays = stays.filter(case__in=cases.values("pk"))
+    rows = (
+        stays.annotate(entered_on=TruncDate("entered_at"), left_on=TruncDate("left_at"))
+        .values_list("state", "entered_on", "left_on")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    sql, params = changes.query.sql_with_params()
-    stays = f"""
-        SELECT state, entered_on, left_on, COUNT(*) FROM (
-            SELECT state, changed_on AS entered_on,
-                LEAD(changed_on) OVER (
-                    PARTITION BY id ORDER BY history_date, history_id
-                ) AS left_on
-            FROM ({sql}) AS changes
-            WHERE state_before IS NULL OR state_before <> state
-        ) AS stays
-        WHERE left_on BETWEEN %s AND %s
-        GROUP BY state, entered_on, left_on
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(stays, [*params, start, end])
-        return [
-            (state, _as_date(entered), _as_date(left), n)
-            for state, entered, left, n in cursor.fetchall()
-        ]
+    return [
+        (state, _as_date(entered), _as_date(left), n)
+        for state, entered, left, n in rows
+    ]
+
+
+def _midnight(day):
+    """The start of a day in the local time zone, summer time or not."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def median(counted):

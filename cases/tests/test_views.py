@@ -263,9 +263,9 @@ def test_case_list_query_count(client, cast, django_assert_num_queries, cases):
     client.force_login(cast.home_staff)
 
     # Session, user, the user's second-factor device, the user's school, the
-    # count for the paginator, the schools for the filter, the page of cases
-    # with pupils and schools, and one insert of the rows' access events.
-    with django_assert_num_queries(8):
+    # count for the paginator, the page of cases with pupils and schools,
+    # and one insert of the rows' access events.
+    with django_assert_num_queries(7):
         client.get(reverse("cases:list"))
 
 

@@ -135,10 +135,18 @@ def signatures_awaited(case, document=AgreementSignature.Document.DOWIMM_AGREEME
     (party, carer id) pairs still to sign the current version of the
     document, in app, online or on paper; everyone while none is prepared.
     """
-    version = current_version(case, KIND_FOR_DOCUMENT[document])
+    version = _current_version(case, KIND_FOR_DOCUMENT[document])
     if version is None:
         return _signature_parties(case)
     return [(p["party"], p["carer_id"]) for p in awaited_parties(version)]
+
+
+def _current_version(case, kind):
+    # The case page brings the current versions with the case.
+    versions = getattr(case, "current_documents", None)
+    if versions is None:
+        return current_version(case, kind)
+    return next((version for version in versions if version.kind == kind), None)
 
 
 def consents_awaited(case):

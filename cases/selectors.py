@@ -1,8 +1,13 @@
-from django.db.models import Prefetch, Q
+import functools
+
+from django.db import connection
+from django.db.models import OuterRef, Q
 from django.http import Http404
 
-from cases.models import AgreementSignature, Case, Consent, ReceivingSchoolApproach
+from cases.json_rows import attach, instances_from_json, related_json, rows_as_json
+from cases.models import Case, ReceivingSchoolApproach
 from cases.rules import can
+from dowimm.documents.models import DocumentVersion
 
 
 def case_queryset():
@@ -36,41 +41,118 @@ def cases_visible_to(user):
     return cases.none()
 
 
-# Everything the case page shows, fetched together so the page costs the
-# same few queries however far the case has gone.
-CASE_PAGE_RELATED = (
-    "planning_meeting",
-    "preliminary_meeting",
-    "outcome",
-    "reintegration_plan",
-    "managed_move__offered_by",
-    "cp_file_transfer__sent_by",
-    "cp_file_transfer__received_by",
-    "safeguarding__shared_by",
-    "transport_request",
-    "travel_answer",
-    "pathway_decided_by",
-    "consulted_adviser",
+# simple_history builds a new manager class on each `Case.history`.
+HistoricalCase = Case.history.model
+USER_NAME = ("id", "username", "first_name", "last_name")
+
+# Everything the case page shows beside the case's own columns, by relation,
+# each with the relations of its records that the page reads in turn.
+CASE_PAGE = {
+    "pupil": {"carers": {}},
+    "home_school": {"inclusion_adviser": USER_NAME},
+    "receiving_school": {},
+    "consulted_adviser": USER_NAME,
+    "pathway_decided_by": USER_NAME,
+    "preliminary_meeting": {},
+    "planning_meeting": {},
+    "outcome": {},
+    "reintegration_plan": {},
+    "managed_move": {"offered_by": USER_NAME},
+    "cp_file_transfer": {"sent_by": USER_NAME, "received_by": USER_NAME},
+    "safeguarding": {"shared_by": USER_NAME},
+    "transport_request": {"travel_plan": {"reviews": {}}},
+    "travel_answer": {"answered_by": USER_NAME},
+    "interventions": {},
+    "approaches": {"school": ("id", "name")},
+    "reviews": {},
+    "absences": {},
+    "contacts": {},
+    "disputes": {},
+    "extensions": {"answers": {}},
+    "consents": {},
+    "signatures": {},
+}
+
+# What the page reads of a current document: never its text or its files.
+DOCUMENT_FIELDS = (
+    "id",
+    "case_id",
+    "kind",
+    "number",
+    "title",
+    "parties",
+    "created_at",
+    "superseded_at",
+    "signed_at",
+    "sent_at",
 )
-CASE_PAGE_PREFETCH = (
-    "pupil__carers",
-    "interventions",
-    "reviews",
-    "absences",
-    "contacts",
-    "disputes",
-    "extensions__answers",
-    Prefetch("consents", queryset=Consent.objects.select_related("carer")),
-    Prefetch("signatures", queryset=AgreementSignature.objects.select_related("carer")),
-)
+HISTORY_FIELDS = ("history_id", "id", "history_date", "history_change_reason")
+
+# Stands for the case's id while the query is compiled; no case has it.
+ANY_CASE = -1
 
 
-def case_page_queryset():
-    return (
-        case_queryset()
-        .select_related(*CASE_PAGE_RELATED)
-        .prefetch_related("approaches__school", *CASE_PAGE_PREFETCH)
+@functools.cache
+def _case_page_sql(vendor):
+    """
+    The case page's query, compiled once per process: Django takes longer
+    to compile its many JSON columns than the database takes to run it.
+    """
+    case = OuterRef("pk")
+    columns = {
+        f"page_{name}": related_json(Case, name, spec)
+        for name, spec in CASE_PAGE.items()
+    }
+    columns["page_history"] = rows_as_json(
+        HistoricalCase.objects.filter(id=case).order_by("-history_date"),
+        fields=HISTORY_FIELDS,
+        history_user=related_json(HistoricalCase, "history_user", USER_NAME),
     )
+    columns["page_documents"] = rows_as_json(
+        DocumentVersion.objects.filter(case=case, superseded_at__isnull=True),
+        fields=DOCUMENT_FIELDS,
+        signatures=related_json(DocumentVersion, "signatures", {}),
+    )
+    query = Case.objects.filter(pk=ANY_CASE).annotate(**columns).query
+    sql, params = query.sql_with_params()
+    assert list(params).count(ANY_CASE) == 1, "the case's id must be one parameter"
+    return sql, params
+
+
+def case_for_page(pk):
+    """
+    The case with everything its page shows, from one query whatever has
+    been recorded; None if there is no such case. Current documents are
+    in `current_documents` and the case's history, newest first, in
+    `history_entries`.
+    """
+    sql, params = _case_page_sql(connection.vendor)
+    params = [pk if param == ANY_CASE else param for param in params]
+    case = next(iter(Case.objects.raw(sql, params)), None)
+    if case is None:
+        return None
+
+    columns = vars(case)
+    for name in CASE_PAGE:
+        attach(case, name, columns.pop(f"page_{name}"))
+    # Consents and signatures name one of the pupil's carers.
+    carers = {carer.pk: carer for carer in case.pupil.carers.all()}
+    for record in [*case.consents.all(), *case.signatures.all()]:
+        if record.carer_id in carers:
+            record.carer = carers[record.carer_id]
+    history = columns.pop("page_history")
+    case.history_entries = instances_from_json(HistoricalCase, history)
+    documents = columns.pop("page_documents")
+    case.current_documents = instances_from_json(DocumentVersion, documents)
+    return case
+
+
+def get_case_page_or_404(user, pk, perm):
+    """The case with everything its page shows, if the user holds `perm` on it."""
+    case = case_for_page(pk)
+    if case is None or not can(user, perm, case):
+        raise Http404("No such case")
+    return case
 
 
 def get_case_or_404(user, pk, perm="cases.view_case", queryset=None):

@@ -14,9 +14,9 @@ from cases.models import AgreementSignature, Case, ReceivingSchoolApproach
 from cases.monitoring import cp_file_due, placement_monitoring
 from cases.rules import can
 from cases.selectors import (
-    case_page_queryset,
     cases_visible_to,
     get_case_or_404,
+    get_case_page_or_404,
 )
 from cases.services import CaseRuleError, UpnOnOpenCase
 from dowimm.accounts.models import User
@@ -112,9 +112,7 @@ def case_open(request):
 @login_required
 @never_cache
 def case_detail(request, pk):
-    case = get_case_or_404(
-        request.user, pk, "cases.view_referral", queryset=case_page_queryset()
-    )
+    case = get_case_page_or_404(request.user, pk, "cases.view_referral")
     user = request.user
     if not can(user, "cases.view_case", case):
         return _referral_summary(request, case)
@@ -130,14 +128,13 @@ def case_detail(request, pk):
         }
         for task in stage_tasks(case, monitoring, cp_deadline)
     ]
-    history = case.history.select_related("history_user").order_by("-history_date")
     in_placement = case.state in Case.PLACEMENT_STATES
     for_receiving = can(user, "cases.act_for_receiving_school", case)
     context = {
         "case": case,
         "pupil": case.pupil,
         "tasks": tasks,
-        "history": history,
+        "history": case.history_entries,
         "monitoring": monitoring,
         "cp_deadline": cp_deadline,
         "today": timezone.localdate(),

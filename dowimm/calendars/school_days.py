@@ -8,13 +8,15 @@ after that is answered in memory.
 import datetime
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import islice
 
 import holidays
+from django.db import connection
 from django.db.models import Q
 
 from dowimm.calendars.models import Calendar, CalendarEntry
+from dowimm.schools.models import School
 
 ONE_DAY = datetime.timedelta(days=1)
 SATURDAY = 5
@@ -277,8 +279,61 @@ def calendar_for_school(school):
 def school_days_for(school=None):
     """
     The school days of a school (or of the county calendar when school is
-    None), from two queries however many days are asked about afterwards.
+    None), from at most three queries however many days are asked about
+    afterwards; usually one, as each process keeps the calendars it has
+    loaded until any calendar changes.
     """
+    if connection.in_atomic_block:
+        # A transaction may see its own changes, committed or not yet, so it
+        # neither reads nor fills the cache.
+        return _load_school_days(school)
+    return _cached_school_days(
+        calendars_version(), getattr(school, "pk", None), getattr(school, "name", "")
+    )
+
+
+def calendars_version():
+    """
+    A value that changes whenever any calendar or calendar entry is saved
+    or deleted, in any process: each change writes a history row, and rows
+    are only ever added. The count catches a row committed after one with
+    a higher id; the highest id catches rows added after others were
+    pruned. Changes made without a history row (bulk updates, raw SQL) are
+    not seen until the processes restart.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        return cursor.fetchone()
+
+
+@cache
+def _version_sql():
+    # Built once: simple_history makes a new manager class on each `.history`.
+    counts = []
+    for model in (Calendar.history.model, CalendarEntry.history.model):
+        table, pk = model._meta.db_table, model._meta.pk.column
+        counts += [
+            f"(SELECT COUNT(*) FROM {table})",
+            f"(SELECT MAX({pk}) FROM {table})",
+        ]
+    return f"SELECT {', '.join(counts)}"
+
+
+@lru_cache(maxsize=500)
+def _cached_school_days(version, school_pk, school_name):
+    """
+    One school's days as of `version`, shared by every request in the
+    process: nothing changes it once built but the years it works out as
+    they are asked for. The school's name is in the key because it appears
+    in `NoTermDates`.
+    """
+    school = None
+    if school_pk is not None:
+        school = School(pk=school_pk, name=school_name)
+    return _load_school_days(school)
+
+
+def _load_school_days(school):
     wanted = Q(school__isnull=True)
     if school is not None:
         wanted |= Q(school=school)

@@ -10,9 +10,12 @@ register = template.Library()
 @register.simple_tag
 def case_documents(case):
     """Each current document of the case with who has signed and who is awaited."""
-    versions = DocumentVersion.objects.filter(
-        case=case, superseded_at__isnull=True
-    ).prefetch_related("signatures")
+    # The case page brings the current versions with the case.
+    versions = getattr(case, "current_documents", None)
+    if versions is None:
+        versions = DocumentVersion.objects.filter(
+            case=case, superseded_at__isnull=True
+        ).prefetch_related("signatures")
     documents = []
     for version in sorted(versions, key=lambda v: list(KINDS).index(v.kind)):
         signed = list(version.signatures.all())

@@ -7,6 +7,7 @@ that refuses raises CaseRuleError with a message written for the person
 at the screen; nothing is saved when it does.
 """
 
+import contextlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ from cases.models import (
     SafeguardingShare,
 )
 from dowimm.calendars.deadlines import notice_deadline, placement_expected_end
-from dowimm.calendars.school_days import NoTermDates, school_days_for
+from dowimm.calendars.school_days import NoTermDates, format_day, school_days_for
 from dowimm.documents.selectors import KIND_FOR_DOCUMENT, current_version
 from dowimm.files import case_upload_room_check
 from dowimm.schools.models import School
@@ -51,12 +52,24 @@ class CaseRuleError(Exception):
 
 
 class UpnOnOpenCase(CaseRuleError):
+    """
+    The pupil already has an open case. The message is safe for anyone who
+    enters the UPN; `naming_the_case()` is for those who may see that case.
+    """
+
     def __init__(self, case):
         super().__init__(
-            f"This UPN is already on an open case, {case.reference}",
+            "This pupil already has an open case. Ask the Fair Access and "
+            "Exclusions Team about it before starting another",
             field="upn",
         )
         self.case = case
+
+    def naming_the_case(self):
+        return CaseRuleError(
+            f"This UPN is already on an open case, {self.case.reference}",
+            field="upn",
+        )
 
 
 def _upload_room_check(case, upload, field):
@@ -445,6 +458,7 @@ def planning_meeting_record(*, case_id, user, details, review_dates):
             "Each review date must be after the proposed start date",
             field="first_review_on",
         )
+    _check_planned_dates(case, start, review_dates)
 
     meeting, _ = PlanningMeeting.objects.update_or_create(
         case=case, defaults={**details, "recorded_by": user}
@@ -456,6 +470,46 @@ def planning_meeting_record(*, case_id, user, details, review_dates):
         )
     _record(case, user, "Planning meeting recorded")
     return meeting
+
+
+def _check_planned_dates(case, start, review_dates):
+    """
+    Refuse dates that could never work now, before everyone signs an
+    agreement that shows them, rather than when the placement starts.
+    Where the calendars do not reach a date yet, only weekends are refused.
+    """
+    if review_dates != sorted(set(review_dates)):
+        raise CaseRuleError(
+            "Enter the review dates in order, each on a different day",
+            field="first_review_on",
+        )
+    planned = [("proposed_start_on", "first day", start)] + [
+        ("first_review_on", "review", review) for review in review_dates
+    ]
+    for field, what, day in planned:
+        if day.weekday() >= 5:
+            raise CaseRuleError(
+                f"The {what} cannot be on a {day:%A} ({format_day(day)}). "
+                "Choose a school day",
+                field=field,
+            )
+    school = case.receiving_school
+    school_days = school_days_for(school)
+    for field, what, day in planned:
+        try:
+            is_open = school_days.is_school_day(day)
+        except NoTermDates:
+            continue
+        if not is_open:
+            raise CaseRuleError(
+                f"{school.name} is closed on {format_day(day)} "
+                f"({school_days.closed_because(day)}). Choose a school day "
+                f"for the {what}",
+                field=field,
+            )
+    # Without the home school's terms the notice is checked at the start.
+    with contextlib.suppress(NoTermDates):
+        _check_notice_given(case, start)
 
 
 @transaction.atomic
@@ -492,6 +546,8 @@ def named_contact_record(*, case_id, user, side, name, email):
 @transaction.atomic
 def tour_record(*, case_id, user, tour_on):
     case = _lock(case_id, State.PLANNING)
+    # The task is done by the tour itself, not by booking it.
+    _not_in_future(tour_on, "tour_on")
     case.tour_on = tour_on
     _record(case, user, "Tour of the receiving school recorded")
     return case
@@ -589,7 +645,8 @@ def placement_start(*, case_id, user, started_on):
     if outstanding:
         raise CaseRuleError(
             "The placement can start once planning is complete. Still to do: "
-            + ", ".join(outstanding).lower()
+            # Lower-case each task's first letter only: "DOWIMM" keeps its capitals.
+            + "; ".join(task[:1].lower() + task[1:] for task in outstanding)
         )
     if started_on < case.planning_meeting.held_on:
         raise CaseRuleError(

@@ -99,9 +99,13 @@ def case_open(request):
                 user=request.user, pupil_details=form.cleaned_data
             )
         except UpnOnOpenCase as error:
-            form.add_rule_error(error)
+            # Another school's case is neither named nor linked: its
+            # reference would tell this school more than it may know.
             if can(request.user, "cases.view_case", error.case):
                 duplicate = error.case
+                form.add_rule_error(error.naming_the_case())
+            else:
+                form.add_rule_error(error)
         else:
             messages.success(request, f"Case {case.reference} opened")
             return redirect("cases:detail", case.pk)
@@ -542,7 +546,7 @@ def start(request, pk):
         case,
         form,
         title="Start the placement",
-        done="The placement has started",
+        done="Placement start recorded",
         template="calendars/start_placement.html",
         save=lambda form: services.placement_start(
             case_id=case.pk,

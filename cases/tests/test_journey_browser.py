@@ -491,9 +491,10 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     first_day = page.get_by_role("group", name="First day", exact=True)
     expect(first_day.get_by_label("Day")).to_have_value(str(start_on.day))
     submit(page, "Start the placement")
-    expect_success(page, "The placement has started")
+    expect_success(page, "Placement start recorded")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Active placement")
-    started = page.locator(".govuk-summary-list__row", has_text="Placement started")
+    # The first day is still ahead, so the page says when it starts.
+    started = page.locator(".govuk-summary-list__row", has_text="Placement starts")
     expect(started).to_contain_text(f"{start_on:%A} {start_on.day} {start_on:%B %Y}")
     expected_end = page.locator(".govuk-summary-list__row", has_text="Expected end")
     end_text = expected_end.locator("dd").inner_text().splitlines()[0]

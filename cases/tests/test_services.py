@@ -21,7 +21,7 @@ from cases.tests.factories import (
     set_transport_need,
 )
 from dowimm.calendars.services import calendar_import_csv
-from meetings.models import ReviewMeeting
+from meetings.models import PlanningMeeting, ReviewMeeting
 from transport.models import TransportRequest
 from transport.tests.factories import (
     transport_approve,
@@ -346,6 +346,7 @@ def test_placement_cannot_start_while_planning_is_incomplete(cast):
         )
 
     assert "record the planning meeting" in refused.value.message
+    assert "get the DOWIMM Agreement signed" in refused.value.message
     case.refresh_from_db()
     assert case.state == Case.State.PLANNING
 
@@ -450,7 +451,12 @@ def test_placement_start_uses_the_receiving_school_training_days(cast, october_2
     # day on Mon 3 Nov 2025, so the 40th school day moves to Mon 15 Dec.
     with TERM_DATES_CSV.open(encoding="utf-8", newline="") as f:
         calendar_import_csv(file=f, school=cast.receiving_school)
-    case = planned_in_october_2025(cast)
+    case = cast.planning_case()
+    # The first review moves off the training day to Tue 4 Nov.
+    reviews = (datetime.date(2025, 11, 4), datetime.date(2025, 11, 17))
+    complete_planning(
+        cast, case, on=THU_2_OCT_2025.date(), start=MON_13_OCT_2025, reviews=reviews
+    )
 
     case = services.placement_start(
         case_id=case.pk, user=cast.home_staff, started_on=MON_13_OCT_2025
@@ -599,3 +605,69 @@ def test_schools_over_the_boundary_are_listed_and_marked(cast):
     assert labels[str(suffolk.pk)] == (
         "Border High School (20.0 km), outside the authority (Suffolk)"
     )
+
+
+def test_a_tour_is_recorded_once_it_has_happened(cast):
+    case = cast.planning_case()
+    tomorrow = TODAY.date() + datetime.timedelta(days=1)
+
+    with pytest.raises(CaseRuleError, match="today or in the past"):
+        services.tour_record(
+            case_id=case.pk, user=cast.receiving_staff, tour_on=tomorrow
+        )
+
+    case.refresh_from_db()
+    assert case.tour_on is None
+
+
+def test_planned_dates_on_a_weekend_are_refused_without_term_dates(cast):
+    case = cast.planning_case()
+    saturday = datetime.date(2026, 12, 12)
+
+    with pytest.raises(
+        CaseRuleError,
+        match=r"The review cannot be on a Saturday \(Sat 12 Dec 2026\)",
+    ):
+        cast.record_planning_meeting(case, PLANNED_ON, FIRST_DAY, reviews=[saturday])
+
+    assert not PlanningMeeting.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize(
+    "reviews",
+    [
+        [datetime.date(2027, 1, 15), datetime.date(2026, 12, 18)],
+        [datetime.date(2026, 12, 18), datetime.date(2026, 12, 18)],
+    ],
+)
+def test_review_dates_must_be_in_order_on_different_days(cast, reviews):
+    case = cast.planning_case()
+
+    with pytest.raises(CaseRuleError, match="in order, each on a different day"):
+        cast.record_planning_meeting(case, PLANNED_ON, FIRST_DAY, reviews=reviews)
+
+
+def test_a_first_day_in_half_term_is_refused_at_planning(cast, october_2025):
+    case = cast.planning_case()
+
+    with pytest.raises(
+        CaseRuleError, match="Receiving Academy is closed on Mon 27 Oct 2025"
+    ):
+        cast.record_planning_meeting(
+            case, THU_2_OCT_2025.date(), datetime.date(2025, 10, 27)
+        )
+
+
+def test_a_first_day_without_two_school_days_notice_is_refused_at_planning(
+    cast, october_2025
+):
+    # Notice for Fri 3 Oct must reach the family by Wed 1 Oct, two school
+    # days before; the meeting is on Thu 2 Oct.
+    case = cast.planning_case()
+
+    with pytest.raises(
+        CaseRuleError, match="Written notice must reach the family by Wednesday 1"
+    ):
+        cast.record_planning_meeting(
+            case, THU_2_OCT_2025.date(), datetime.date(2025, 10, 3)
+        )

@@ -109,6 +109,18 @@ def test_upn_already_open_links_to_the_case(client, cast):
     assert reverse("cases:detail", args=[existing.pk]) in html
 
 
+def test_upn_open_at_another_school_is_refused_without_naming_the_case(client, cast):
+    existing = cast.open_case(serial=42)
+    client.force_login(cast.other_staff)
+
+    response = client.post(reverse("cases:open"), pupil_form())
+
+    html = error_page(response)
+    assert "This pupil already has an open case. Ask the Fair Access" in html
+    assert existing.reference not in html
+    assert reverse("cases:detail", args=[existing.pk]) not in html
+
+
 def test_only_school_staff_open_cases(client, cast):
     client.force_login(cast.fair_access)
 

@@ -31,6 +31,17 @@ VIEW_NAMES = {
 }
 
 
+def view_label(view):
+    """
+    A page's name as people read it: from the list above, or made from the
+    URL name ("cases:agreement_received" reads "Agreement received").
+    """
+    if view in VIEW_NAMES:
+        return VIEW_NAMES[view]
+    words = view.rpartition(":")[2].replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else view
+
+
 @login_required
 def case_access(request, pk):
     case = get_case_or_404(request.user, pk, "audit.view_case_access")
@@ -55,7 +66,7 @@ def case_access(request, pk):
         events.select_related("user", "signing_link"), EVENTS_PER_PAGE
     ).get_page(request.GET.get("page"))
     for event in page:
-        event.view_name = VIEW_NAMES.get(event.view, event.view)
+        event.view_name = view_label(event.view)
         event.who = _who(event.user, event.signing_link)
     context = {"case": case, "people": people, "page": page}
     return render(request, "audit/case_access.html", context)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases.models import AgreementSignature
 from cases.tests.test_access import PLANNING_CASE_URLS, TODAY, users_by_name
 from dowimm.audit.models import AccessEvent
+from dowimm.audit.views import view_label
 from dowimm.documents import services as document_services
 from dowimm.documents import urls as documents_urls
 from dowimm.documents.models import SigningLink
@@ -262,3 +263,15 @@ def test_who_has_seen_this_child_names_the_signing_link(
     assert html.count(who) == 2
     assert "Signing link opened (nothing about the child shown)" in html
     assert "A removed account" not in html
+
+
+@pytest.mark.parametrize(
+    ("view", "label"),
+    [
+        ("cases:detail", "Case page"),
+        ("cases:agreement_received", "Agreement received"),
+        ("transport:travel_plan_review", "Travel plan review"),
+    ],
+)
+def test_pages_are_named_as_people_read_them(view, label):
+    assert view_label(view) == label

@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -58,18 +59,21 @@ def summary(timings_ms):
 
 
 def batch(case, user, size):
+    """One request's events; on a list page each names a different case."""
     now = timezone.now()
+    request_id = uuid.uuid4()
     return [
         AccessEvent(
             at=now,
             user_id=user.pk,
             role=user.role,
             school_id=user.school_id,
-            case_id=case.pk,
-            pupil_id=case.pupil_id,
+            case_id=case.pk + shown,
+            pupil_id=case.pupil_id + shown,
             view="cases:list",
+            request_id=request_id,
         )
-        for _ in range(size)
+        for shown in range(size)
     ]
 
 

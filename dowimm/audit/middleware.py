@@ -90,24 +90,72 @@ def events_write(events):
     """
     Insert one request's events, all or none.
 
-    On PostgreSQL the insert takes about half a millisecond, but an
-    ordinary commit then waits a few more for the write-ahead log to reach
-    the disk. These rows commit with synchronous_commit off instead: the
-    commit returns once they are in the log's buffers, which the server
-    writes out within three wal_writer_delay (0.6 s by default), and any
-    later ordinary commit flushes them sooner. Only a crash of the database
-    server in that window can lose them, a whole request's at a time and
-    without corrupting anything; the triggers keep them append-only as
-    before. Inside a transaction that someone else opened the setting would
-    weaken their commit too, so there the insert is left plain.
+    On PostgreSQL they go in as one statement that unnests a list per
+    column, which costs the same few tenths of a millisecond for 1 event
+    as for a list page's 25 (a bulk_create spends more than that in
+    Django building its statement). An ordinary commit would then wait a
+    few more milliseconds for the write-ahead log to reach the disk; these
+    rows commit with synchronous_commit off instead: the commit returns
+    once they are in the log's buffers, which the server writes out within
+    three wal_writer_delay (0.6 s by default), and any later ordinary
+    commit flushes them sooner. Only a crash of the database server in
+    that window can lose them, a whole request's at a time and without
+    corrupting anything; the triggers keep them append-only as before.
+    Inside a transaction that someone else opened the setting would weaken
+    their commit too, so there the insert is left to commit with theirs.
     """
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.vendor != "postgresql":
         AccessEvent.objects.bulk_create(events)
+        return
+    if connection.in_atomic_block:
+        _unnest_insert(events)
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        AccessEvent.objects.bulk_create(events)
+        _unnest_insert(events)
+
+
+def _unnest_insert(events):
+    """
+    One INSERT ... SELECT for all of `events`. A column holding the same
+    value in every event (who, when, which page: all but the case and
+    pupil, on a list page) is sent once; the others as a list unnested
+    into rows, so that the database, not Python, repeats what is common.
+    """
+    quote = connection.ops.quote_name
+    columns, selected, lists, params = [], [], [], []
+    for field in AccessEvent._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        cast = field.db_type(connection)
+        values = [getattr(event, field.attname) for event in events]
+        if all(value == values[0] for value in values):
+            selected.append(f"%s::{cast}")
+            params.append(field.get_db_prep_save(values[0], connection))
+        else:
+            selected.append(f"listed.{quote(field.column)}")
+            lists.append((field, cast, values))
+    if lists:
+        arrays = ", ".join(f"%s::{cast}[]" for _, cast, _ in lists)
+        names = ", ".join(quote(field.column) for field, _, _ in lists)
+        source = f" FROM unnest({arrays}) AS listed ({names})"
+        params += [
+            [field.get_db_prep_save(value, connection) for value in values]
+            for field, _, values in lists
+        ]
+    else:
+        # Identical events: still one row each.
+        source = " FROM generate_series(1, %s)"
+        params.append(len(events))
+    table = quote(AccessEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(selected)}{source}",
+            params,
+        )
 
 
 class AccessEventMiddleware:

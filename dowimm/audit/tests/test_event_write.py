@@ -4,6 +4,9 @@ PostgreSQL in a short transaction of their own that does not wait for the
 disk (see dowimm.audit.middleware.events_write).
 """
 
+import datetime
+import uuid
+
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -69,3 +72,39 @@ def test_a_request_s_events_are_written_all_or_none():
     events_write(batch(1))
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessEvent.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_event_is_written_as_given_what_they_share_and_what_differs():
+    at = datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
+    request_id = uuid.UUID("00000000-0000-4000-8000-000000000001")
+    shared = {"at": at, "role": "faet", "view": "cases:list", "request_id": request_id}
+    events = [
+        AccessEvent(case_id=11, pupil_id=21, **shared),
+        AccessEvent(case_id=12, pupil_id=22, **shared),
+        # A pupil shown without a case.
+        AccessEvent(case_id=None, pupil_id=23, **shared),
+    ]
+
+    events_write(events)
+
+    written = AccessEvent.objects.order_by("pk").values_list(
+        "at", "role", "view", "request_id", "case_id", "pupil_id", "user_id"
+    )
+    common = (at, "faet", "cases:list", request_id)
+    assert list(written) == [
+        (*common, 11, 21, None),
+        (*common, 12, 22, None),
+        (*common, None, 23, None),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_identical_events_are_each_written():
+    event = {"at": datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)}
+    event |= {"role": "faet", "case_id": 11, "view": "cases:detail"}
+    event["request_id"] = uuid.UUID("00000000-0000-4000-8000-000000000002")
+
+    events_write([AccessEvent(**event) for _ in range(3)])
+
+    assert AccessEvent.objects.filter(case_id=11).count() == 3

@@ -9,13 +9,14 @@ database keeps (cases.tallies), whatever the number of cases.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import (
     Case,
     CaseReviewDue,
     ContactLogEntry,
+    ContactWeekTally,
     Dispute,
     ExtensionAnswer,
     ExtensionRequest,
@@ -48,12 +49,18 @@ class Queue:
     # Whether a case can have more than one waiting row, so that counting
     # the cases needs DISTINCT (and a sort) rather than a plain count.
     many_per_case: bool = False
+    # function(today) -> (rows, an expression over them for how many cases
+    # wait), where tallies answer without counting the waiting rows.
+    tallied: object = None
 
     def filter(self, cases, today):
         return cases.filter(pk__in=self.waiting(today).values(self.case_field))
 
     def count(self, today):
         """A query for how many cases wait, without reading the cases."""
+        if self.tallied is not None:
+            rows, waiting = self.tallied(today)
+            return rows.order_by().values(queue=Value(self.slug)).annotate(n=waiting)
         return (
             self.waiting(today)
             .order_by()
@@ -118,6 +125,35 @@ def _contact_gaps(today):
     return Case.objects.filter(
         state__in=Case.PLACEMENT_STATES, started_on__lt=monday
     ).exclude(pk__in=contacted)
+
+
+def _contact_gaps_tallied(today):
+    """
+    The placements less those started since the week began and those with
+    a contact in it (ContactWeekTally): the count of _contact_gaps, read
+    from two tallies and the few newest placements.
+    """
+    week = last_school_week(today)
+    if week is None:
+        return StageTally.objects.none(), Value(0)
+    monday, _ = week
+    placements = Case.objects.filter(state__in=Case.PLACEMENT_STATES)
+    contacted = ContactWeekTally.objects.filter(week_on=monday).values("cases")
+    return (
+        StageTally.objects.filter(state__in=Case.PLACEMENT_STATES),
+        Coalesce(Sum("cases"), 0)
+        # Two look-ups in the placements' index, rather than one that reads
+        # all of it to find either.
+        - _how_many(placements.filter(started_on__gte=monday))
+        - _how_many(placements.filter(started_on=None))
+        - Coalesce(Subquery(contacted), 0),
+    )
+
+
+def _how_many(rows):
+    """A subquery counting `rows`."""
+    counted = rows.order_by().values(all=Value(1)).annotate(n=Count("pk"))
+    return Subquery(counted.values("n"))
 
 
 def _cp_files_overdue(today):
@@ -210,6 +246,7 @@ QUEUES = [
         _contact_gaps,
         since=_last_contact_or_start(),
         case_field="pk",
+        tallied=_contact_gaps_tallied,
     ),
     Queue(
         "cp-files-overdue",

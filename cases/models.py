@@ -795,6 +795,18 @@ class CaseReviewDue(models.Model):
         ]
 
 
+class ContactWeekTally(models.Model):
+    """
+    For each calendar week, named by its Monday, how many cases in
+    placement since before that week have a contact recorded in it. A
+    week's contact gaps are the placements less these, counted without
+    reading a single placement or contact.
+    """
+
+    week_on = models.DateField(primary_key=True)
+    cases = models.IntegerField(default=0)
+
+
 class StageStay(models.Model):
     """
     One stay of a case in a stage, from the history row that brought it

@@ -1,11 +1,11 @@
 """
 The database triggers that keep the Fair Access figures over every case
-(StageTally, SchoolMoveTally, CaseReviewDue, StageStay and
-ManagedMove.cp_file_sent) true in the same transaction as each change, for
-each database dowimm runs on. Triggers rather than the services: a tally
-must follow every write, the bulk loads and an administrator's edits
-included. Created by migration 0006, which also counts what was there
-before.
+(StageTally, SchoolMoveTally, CaseReviewDue, StageStay,
+ManagedMove.cp_file_sent and ContactWeekTally) true in the same
+transaction as each change, for each database dowimm runs on. Triggers
+rather than the services: a tally must follow every write, the bulk loads
+and an administrator's edits included. Created by migrations 0006 and
+0007, which also count what was there before.
 
 A row's share is taken away with a plain UPDATE and added with an upsert:
 emptying the tables between tests may delete the tallies before the cases,
@@ -315,4 +315,163 @@ def recount_statements(vendor):
             WHERE history_type <> '-' AND id IN (SELECT id FROM {CASE})
         ) AS changes
         WHERE state_before IS NULL OR state_before <> state""",
+    ]
+
+
+# ContactWeekTally, created by migration 0007 with triggers of its own on
+# the contacts and the cases. A case counts in a week's tally while it is
+# in placement, started before that week, and has a contact dated in it.
+CONTACT = "cases_contactlogentry"
+WEEK_TALLY = "cases_contactweektally"
+IN_PLACEMENT = "state IN ('active', 'extended')"
+
+
+def _week(vendor, day):
+    """The Monday of the week of `day`, a date."""
+    if vendor == "postgresql":
+        return f"({day} - (EXTRACT(ISODOW FROM {day})::integer - 1))"
+    # strftime's %w counts from Sunday as 0.
+    return (
+        f"date({day}, '-' || ((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7)"
+        " || ' days')"
+    )
+
+
+def _contact_counted(vendor, row):
+    """Count the contact `row`'s case in its week, if it is the first there."""
+    week = _week(vendor, f"{row}.contact_on")
+    return f"""INSERT INTO {WEEK_TALLY} (week_on, cases)
+    SELECT {week}, 1 FROM {CASE}
+    WHERE {CASE}.id = {row}.case_id AND {CASE}.{IN_PLACEMENT}
+        AND {CASE}.started_on < {week}
+        AND NOT EXISTS (SELECT 1 FROM {CONTACT} AS other
+            WHERE other.case_id = {row}.case_id AND other.id <> {row}.id
+            AND {_week(vendor, "other.contact_on")} = {week})
+    ON CONFLICT (week_on) DO UPDATE SET cases = {WEEK_TALLY}.cases + 1"""
+
+
+def _contact_uncounted(vendor, row):
+    """Stop counting the contact `row`'s case in its week, if it was the last."""
+    week = _week(vendor, f"{row}.contact_on")
+    return f"""UPDATE {WEEK_TALLY} SET cases = cases - 1
+    WHERE week_on = {week}
+        AND EXISTS (SELECT 1 FROM {CASE} WHERE {CASE}.id = {row}.case_id
+            AND {CASE}.{IN_PLACEMENT} AND {CASE}.started_on < {week})
+        AND NOT EXISTS (SELECT 1 FROM {CONTACT} AS other
+            WHERE other.case_id = {row}.case_id
+            AND {_week(vendor, "other.contact_on")} = {week})"""
+
+
+def _case_weeks_counted(vendor, row):
+    """Count the case `row` in every week it has a contact in, if it counts."""
+    week = _week(vendor, "contact_on")
+    return f"""INSERT INTO {WEEK_TALLY} (week_on, cases)
+    SELECT DISTINCT {week}, 1 FROM {CONTACT}
+    WHERE case_id = {row}.id AND {row}.{IN_PLACEMENT}
+        AND {week} > {row}.started_on
+    ON CONFLICT (week_on) DO UPDATE SET cases = {WEEK_TALLY}.cases + 1"""
+
+
+def _case_weeks_uncounted(vendor, row):
+    week = _week(vendor, "contact_on")
+    return f"""UPDATE {WEEK_TALLY} SET cases = cases - 1
+    WHERE {row}.{IN_PLACEMENT} AND week_on > {row}.started_on
+        AND week_on IN (SELECT {week} FROM {CONTACT} WHERE case_id = {row}.id)"""
+
+
+# A contact moves between counts only when it changes case or week.
+CONTACT_MOVED = {
+    vendor: f"""OLD.case_id <> NEW.case_id
+        OR {_week(vendor, "OLD.contact_on")} <> {_week(vendor, "NEW.contact_on")}"""
+    for vendor in ("sqlite", "postgresql")
+}
+PLACEMENT_CHANGED = {
+    "sqlite": "OLD.state IS NOT NEW.state OR OLD.started_on IS NOT NEW.started_on",
+    "postgresql": "OLD.state IS DISTINCT FROM NEW.state"
+    " OR OLD.started_on IS DISTINCT FROM NEW.started_on",
+}
+
+CONTACT_WEEK_SQLITE_CREATE = [
+    f"""CREATE TRIGGER IF NOT EXISTS {CONTACT}_week_insert AFTER INSERT ON {CONTACT}
+    BEGIN {_contact_counted("sqlite", "NEW")}; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {CONTACT}_week_delete AFTER DELETE ON {CONTACT}
+    BEGIN {_contact_uncounted("sqlite", "OLD")}; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {CONTACT}_week_update AFTER UPDATE ON {CONTACT}
+    WHEN {CONTACT_MOVED["sqlite"]}
+    BEGIN {_contact_uncounted("sqlite", "OLD")};
+        {_contact_counted("sqlite", "NEW")}; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {CASE}_weeks_delete AFTER DELETE ON {CASE}
+    BEGIN {_case_weeks_uncounted("sqlite", "OLD")}; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {CASE}_weeks_update AFTER UPDATE ON {CASE}
+    WHEN {PLACEMENT_CHANGED["sqlite"]}
+    BEGIN {_case_weeks_uncounted("sqlite", "OLD")};
+        {_case_weeks_counted("sqlite", "NEW")}; END""",
+]
+CONTACT_WEEK_SQLITE_DROP = [
+    f"DROP TRIGGER IF EXISTS {name}"
+    for name in (
+        f"{CONTACT}_week_insert",
+        f"{CONTACT}_week_delete",
+        f"{CONTACT}_week_update",
+        f"{CASE}_weeks_delete",
+        f"{CASE}_weeks_update",
+    )
+]
+
+
+def _plpgsql_changes(uncounted, counted):
+    return f"""LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            {uncounted("postgresql", "OLD")};
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            {counted("postgresql", "NEW")};
+        END IF;
+        RETURN NULL;
+    END $$"""
+
+
+CONTACT_WEEK_POSTGRESQL_CREATE = [
+    f"""CREATE OR REPLACE FUNCTION {CONTACT}_week() RETURNS trigger
+    {_plpgsql_changes(_contact_uncounted, _contact_counted)}""",
+    f"""CREATE OR REPLACE TRIGGER {CONTACT}_week AFTER INSERT OR DELETE ON {CONTACT}
+    FOR EACH ROW EXECUTE FUNCTION {CONTACT}_week()""",
+    f"""CREATE OR REPLACE TRIGGER {CONTACT}_week_update AFTER UPDATE ON {CONTACT}
+    FOR EACH ROW WHEN ({CONTACT_MOVED["postgresql"]})
+    EXECUTE FUNCTION {CONTACT}_week()""",
+    f"""CREATE OR REPLACE FUNCTION {CASE}_weeks() RETURNS trigger
+    {_plpgsql_changes(_case_weeks_uncounted, _case_weeks_counted)}""",
+    f"""CREATE OR REPLACE TRIGGER {CASE}_weeks_delete AFTER DELETE ON {CASE}
+    FOR EACH ROW EXECUTE FUNCTION {CASE}_weeks()""",
+    f"""CREATE OR REPLACE TRIGGER {CASE}_weeks_update AFTER UPDATE ON {CASE}
+    FOR EACH ROW WHEN ({PLACEMENT_CHANGED["postgresql"]})
+    EXECUTE FUNCTION {CASE}_weeks()""",
+]
+CONTACT_WEEK_POSTGRESQL_DROP = [
+    f"DROP TRIGGER IF EXISTS {CONTACT}_week ON {CONTACT}",
+    f"DROP TRIGGER IF EXISTS {CONTACT}_week_update ON {CONTACT}",
+    f"DROP TRIGGER IF EXISTS {CASE}_weeks_delete ON {CASE}",
+    f"DROP TRIGGER IF EXISTS {CASE}_weeks_update ON {CASE}",
+    f"DROP FUNCTION IF EXISTS {CONTACT}_week()",
+    f"DROP FUNCTION IF EXISTS {CASE}_weeks()",
+]
+
+CONTACT_WEEK_STATEMENTS = {
+    "sqlite": (CONTACT_WEEK_SQLITE_CREATE, CONTACT_WEEK_SQLITE_DROP),
+    "postgresql": (CONTACT_WEEK_POSTGRESQL_CREATE, CONTACT_WEEK_POSTGRESQL_DROP),
+}
+
+
+def contact_week_recount_statements(vendor):
+    """Statements that set ContactWeekTally from the contacts as they are."""
+    return [
+        f"DELETE FROM {WEEK_TALLY}",
+        f"""INSERT INTO {WEEK_TALLY} (week_on, cases)
+        SELECT week_on, COUNT(*) FROM (
+            SELECT DISTINCT {CONTACT}.case_id, {CASE}.started_on,
+                {_week(vendor, "contact_on")} AS week_on
+            FROM {CONTACT} JOIN {CASE} ON {CASE}.id = {CONTACT}.case_id
+            WHERE {CASE}.{IN_PLACEMENT}
+        ) AS contacted WHERE started_on < week_on GROUP BY week_on""",
     ]

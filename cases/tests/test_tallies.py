@@ -4,14 +4,18 @@ must always equal a count of the cases themselves, whatever changed them.
 """
 
 import datetime
+from collections import Counter
 
 import pytest
 
-from cases import services
+from cases import placement, services
+from cases.fair_access import QUEUES_BY_SLUG, dashboard_figures
 from cases.models import (
     Case,
     CaseReviewDue,
     ChildProtectionFileTransfer,
+    ContactLogEntry,
+    ContactWeekTally,
     ManagedMove,
     SchoolMoveTally,
     StageStay,
@@ -21,6 +25,8 @@ from cases.placement import cp_file_sent_record
 from cases.tests.test_fair_access import (  # noqa: F401
     MOVED,
     PLANNED,
+    START,
+    WEDNESDAY_AFTER_HALF_TERM,
     authority,
     cast,
 )
@@ -59,7 +65,18 @@ def recount():
         if case.state in Case.PLACEMENT_STATES
     }
     moves = {key: tuple(n) for key, n in moves.items()}
-    return stages, moves, files, stays(), reviews
+    return stages, moves, files, stays(), reviews, contact_weeks()
+
+
+def contact_weeks():
+    """Each week's placements, started before it, with a contact in it."""
+    weeks = set()
+    for contact in ContactLogEntry.objects.select_related("case"):
+        case = contact.case
+        monday = contact.contact_on - datetime.timedelta(contact.contact_on.weekday())
+        if case.state in Case.PLACEMENT_STATES and case.started_on < monday:
+            weeks.add((case.pk, monday))
+    return dict(Counter(monday for _, monday in weeks))
 
 
 def stays():
@@ -93,7 +110,10 @@ def tallied():
         StageStay.objects.values_list("case_id", "state", "entered_at", "left_at")
     )
     reviews = dict(CaseReviewDue.objects.values_list("case_id", "first_unheld_on"))
-    return stages, moves, files, stays, reviews
+    weeks = dict(
+        ContactWeekTally.objects.exclude(cases=0).values_list("week_on", "cases")
+    )
+    return stages, moves, files, stays, reviews, weeks
 
 
 def assert_tallies_match():
@@ -196,3 +216,109 @@ def test_tallies_follow_edits_and_deletes_made_outside_the_services(
     moved.delete()
     assert_tallies_match()
     assert tallied()[1] == {}
+
+
+WEEK_OF_20_OCT = datetime.date(2025, 10, 20)
+
+
+def contact_gaps():
+    """The dashboard's count of contact gaps, checked against its list."""
+    queue = QUEUES_BY_SLUG["contact-gaps"]
+    counted = dict(
+        (queue.slug, n)
+        for queue, n in dashboard_figures(WEDNESDAY_AFTER_HALF_TERM)["queues"]
+    )["contact-gaps"]
+    listed = queue.filter(Case.objects.all(), WEDNESDAY_AFTER_HALF_TERM).count()
+    assert counted == listed
+    assert_tallies_match()
+    return counted
+
+
+def test_contact_weeks_follow_contacts_as_they_are_recorded_moved_and_removed(
+    cast,  # noqa: F811
+    authority,  # noqa: F811
+):
+    # On Wed 5 Nov 2025 the last school week began on Mon 20 Oct (the week
+    # after was half term). The active case, started Mon 13 Oct, has no
+    # contact that week; the ended case and the managed move are not in
+    # placement.
+    active = authority["active"]
+    assert contact_gaps() == 1
+
+    with at(datetime.date(2025, 10, 22)):
+        contact = placement.contact_record(
+            case_id=active.pk,
+            user=cast.receiving_staff,
+            contact_on=datetime.date(2025, 10, 21),
+            between="Form tutor and parent",
+            method=ContactLogEntry.Method.PHONE,
+            summary="A good first week back",
+        )
+    assert contact_gaps() == 0
+    assert ContactWeekTally.objects.get(week_on=WEEK_OF_20_OCT).cases == 1
+
+    # A second contact that week is not a second case; removing it leaves one.
+    second = ContactLogEntry.objects.create(
+        case=active,
+        contact_on=datetime.date(2025, 10, 24),
+        between="Both schools",
+        method=ContactLogEntry.Method.EMAIL,
+        summary="Review arrangements",
+        recorded_by=cast.receiving_staff,
+    )
+    assert ContactWeekTally.objects.get(week_on=WEEK_OF_20_OCT).cases == 1
+    second.delete()
+    assert contact_gaps() == 0
+
+    # Corrected to Fri 17 Oct: the week of 20 Oct has its gap again, and the
+    # week of 13 Oct counts the case, started on its Monday, not before it.
+    contacts = ContactLogEntry.objects.filter(pk=contact.pk)
+    contacts.update(contact_on=datetime.date(2025, 10, 17))
+    assert contact_gaps() == 1
+    assert not ContactWeekTally.objects.filter(cases__gt=0).exists()
+
+    # Put on the ended case by mistake, then back.
+    contacts.update(contact_on=datetime.date(2025, 10, 21), case=authority["ended"])
+    assert contact_gaps() == 1
+    contacts.update(case=active)
+    assert contact_gaps() == 0
+
+    contacts.delete()
+    assert contact_gaps() == 1
+
+
+def test_contact_weeks_follow_placements_that_start_end_and_go(
+    cast,  # noqa: F811
+    authority,  # noqa: F811
+):
+    active = Case.objects.filter(pk=authority["active"].pk)
+    ContactLogEntry.objects.create(
+        case=active.get(),
+        contact_on=datetime.date(2025, 10, 21),
+        between="Form tutor and parent",
+        method=ContactLogEntry.Method.PHONE,
+        summary="Settling in",
+        recorded_by=cast.receiving_staff,
+    )
+    assert contact_gaps() == 0
+
+    # A start corrected to Mon 20 Oct: the placement did not run before
+    # that week, so it neither counts in it nor has a gap there.
+    active.update(started_on=WEEK_OF_20_OCT)
+    assert contact_gaps() == 0
+    assert not ContactWeekTally.objects.filter(cases__gt=0).exists()
+    active.update(started_on=START)
+    assert ContactWeekTally.objects.get(week_on=WEEK_OF_20_OCT).cases == 1
+
+    active.update(state=Case.State.EXTENDED)
+    assert contact_gaps() == 0
+    active.update(state=Case.State.ENDED)
+    assert contact_gaps() == 0
+    assert not ContactWeekTally.objects.filter(cases__gt=0).exists()
+    active.update(state=Case.State.ACTIVE)
+    assert ContactWeekTally.objects.get(week_on=WEEK_OF_20_OCT).cases == 1
+
+    # Its contacts go before it, as any delete of a case does.
+    active.delete()
+    assert contact_gaps() == 0
+    assert not ContactWeekTally.objects.filter(cases__gt=0).exists()

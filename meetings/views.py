@@ -40,10 +40,20 @@ def preliminary(request, pk):
 def planning(request, pk):
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
     meeting = getattr(case, "planning_meeting", None)
-    initial = _initial(meeting, PlanningMeetingForm)
     if meeting is None:
         initial = PlanningMeetingForm.proposed_initial(
             case.receiving_school, timezone.localdate()
+        )
+    else:
+        # Reopened to change it: as saved, reviews included, so that saving
+        # again without a change leaves the agreement as it is.
+        booked = case.reviews.filter(held_on=None).order_by("scheduled_for")
+        initial = _initial(meeting, PlanningMeetingForm) | dict(
+            zip(
+                PlanningMeetingForm.REVIEW_FIELDS,
+                booked.values_list("scheduled_for", flat=True),
+                strict=False,
+            )
         )
     form = PlanningMeetingForm(request.POST or None, initial=initial)
     return case_form_page(

@@ -43,6 +43,32 @@ def test_planning_meeting_proposes_a_start_and_reviews_every_10_school_days(
     }
 
 
+def test_planning_meeting_reopens_as_saved_with_its_reviews(client, planning_case):
+    cast, case = planning_case
+    details = {
+        "held_on": datetime.date(2025, 10, 2),
+        "attendees": "Everyone",
+        "family_understand_process": True,
+        "support_agreed": "Breakfast club",
+        "engagement_level": "Attends every lesson",
+        "attendance_threshold_percent": 90,
+        "proposed_start_on": datetime.date(2025, 10, 13),
+    }
+    reviews = [datetime.date(2025, 11, 3), datetime.date(2025, 11, 17)]
+    client.force_login(cast.home_staff)
+
+    with time_machine.travel(THU_2_OCT_2025, tick=False):
+        services.planning_meeting_record(
+            case_id=case.pk, user=cast.home_staff, details=details, review_dates=reviews
+        )
+        response = client.get(reverse("meetings:planning", args=[case.pk]))
+
+    assert response.context["form"].initial == details | {
+        "first_review_on": datetime.date(2025, 11, 3),
+        "second_review_on": datetime.date(2025, 11, 17),
+    }
+
+
 def test_the_case_page_shows_the_last_day_to_give_notice(client, planning_case):
     # Two school days before Mon 13 Oct 2025 is Thu 9 Oct 2025.
     cast, case = planning_case

@@ -184,6 +184,21 @@ class EligibilityForm(GovForm):
             Submit("submit", self.submit_label),
         )
 
+    def clean(self):
+        # The service decides; this only lets an empty form show every
+        # missing answer at once.
+        data = super().clean()
+        outside_the_reasons = ("other_reason", "consulted_adviser", "consulted_on")
+        if not data.get("reasons") and not any(
+            data.get(name) for name in outside_the_reasons
+        ):
+            self.add_error(
+                "reasons",
+                "Select why a DOWIMM is appropriate, or record the other reason, "
+                "the Inclusion Adviser you consulted and when",
+            )
+        return data
+
     def answers(self):
         data = self.cleaned_data
         answers = {name: name in data["reasons"] for name, _ in self.REASONS}

@@ -141,6 +141,23 @@ def test_hard_stop_is_shown_on_the_eligibility_form(client, cast):
     assert case.state == Case.State.ELIGIBILITY
 
 
+def test_an_empty_eligibility_form_names_every_missing_answer(client, cast):
+    case = cast.open_case()
+    client.force_login(cast.home_staff)
+
+    # As a browser sends it: every text box, each empty.
+    response = client.post(
+        reverse("cases:eligibility", args=[case.pk]),
+        {"other_reason": "", "consulted_on_0": "", "consultation_notes": ""},
+    )
+
+    errors = error_page(response)
+    assert "Select yes if the purpose is low attendance" in errors
+    assert "Select why a DOWIMM is appropriate, or record the other reason" in errors
+    case.refresh_from_db()
+    assert case.state == Case.State.ELIGIBILITY
+
+
 def test_a_post_that_skips_a_stage_is_refused(client, cast):
     case = cast.preliminary_case()
     client.force_login(cast.home_staff)

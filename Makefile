@@ -23,8 +23,9 @@ PYTEST_ARGS ?=
 BASE_PYTHON := $(shell command -v python3.11 || command -v python3)
 
 # WeasyPrint only finds DejaVu fonts on a bare Debian: Liberation gives
-# Arial's metrics and Noto covers the scripts pupils' names are written in.
-SYSTEM_PACKAGES := fonts-liberation2 fonts-noto-core
+# Arial's metrics and Noto covers the scripts pupils' names are written in,
+# Chinese, Japanese and Korean in a package of their own.
+SYSTEM_PACKAGES := fonts-liberation2 fonts-noto-core fonts-noto-cjk
 
 # Playwright cannot download browsers here, so the tests drive Debian's.
 CHROMIUM := /usr/bin/chromium

@@ -25,6 +25,7 @@ NAMES = [
     "Ștefan",
     "Мария",
     "محمد",
+    "陈美玲",
 ]
 LONG_EMAIL = (
     "a.very.long.unbroken.address.for.the.named.contact@"
@@ -55,7 +56,13 @@ def named_case(cast, django_capture_on_commit_callbacks):
                 "in_care": False,
             },
         )
-        for name in ("Łukasz Nowak", "Ștefan Popescu", "Мария Иванова", "محمد علي"):
+        for name in (
+            "Łukasz Nowak",
+            "Ștefan Popescu",
+            "Мария Иванова",
+            "محمد علي",
+            "陈美玲",
+        ):
             case_services.carer_add(
                 case_id=case.pk,
                 user=cast.home_staff,
@@ -106,6 +113,7 @@ def test_every_font_used_is_embedded(named_case):
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), name
     families = " ".join(fonts)
     assert "Arabic" in families
+    assert "CJK" in families
     assert "Liberation" in families
 
 

@@ -136,7 +136,10 @@ def main():
 
     from cases.tests.factories import Cast
 
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    # A test database left by a run that was stopped is replaced.
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=False
+    )
     try:
         server = ""
         if connection.vendor == "postgresql":

@@ -44,7 +44,8 @@ def agreement_html():
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    # A test database left by a run that was stopped is replaced.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
     from cases.tests.factories import Cast
     from dowimm.documents import pdf
     from dowimm.documents.models import DocumentVersion

@@ -54,7 +54,10 @@ def main():
     # most of what is measured.
     mail.outbox = []
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    # A test database left by a run that was stopped is replaced.
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=False
+    )
     try:
         say(f"database: {connection.vendor}, job run at {RUN_AT:%a %d %b %Y %H:%M}")
         say(

@@ -1,7 +1,8 @@
 """
 What writing access events adds to a request: the middleware's insert of
 one request's events timed on its own, and the case page timed with and
-without it.
+without it. Then, on PostgreSQL, "Who has seen this child?" for one case
+among a year of events for 5,000 cases.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dowimm_bench \
         .venv/bin/python bench/audit.py [--repeats 300]
@@ -30,6 +31,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -39,6 +41,11 @@ from dowimm.audit.models import AccessEvent  # noqa: E402
 # A case page shows one child; a page of the case list shows 25.
 BATCHES = {"case page (1 event)": 1, "list page (25 events)": 25}
 WARM_UP = 20
+# A year of events for 5,000 cases: 200 each on average, and 2,000 for
+# the busy case whose record is read.
+YEAR_OF_EVENTS = 1_000_000
+CASES = 5_000
+BUSY_SHARE = 500
 
 
 def say(line=""):
@@ -129,6 +136,68 @@ def case_page_with_and_without(client, url, repeats):
     return with_write, without_write
 
 
+def year_of_events(cast, case):
+    """Insert YEAR_OF_EVENTS over the last year, by the cast, across CASES."""
+    staff = [
+        cast.home_staff,
+        cast.receiving_staff,
+        cast.home_dsl,
+        cast.adviser,
+        cast.fair_access,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO audit_accessevent
+                (at, user_id, role, school_id, case_id, pupil_id, view, request_id)
+            SELECT now() - random() * interval '365 days', who.id, who.role,
+                who.school_id, seen.case_id, seen.case_id, 'cases:detail',
+                gen_random_uuid()
+            FROM generate_series(1, %(events)s) AS g
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN g %% %(busy)s = 0 THEN %(case)s
+                    ELSE 1000000 + g %% %(cases)s END AS case_id
+            ) AS seen
+            JOIN unnest(%(users)s::bigint[], %(roles)s::text[],
+                %(schools)s::bigint[]) WITH ORDINALITY
+                AS who (id, role, school_id, n) ON who.n = 1 + g %% %(staff)s
+            """,
+            {
+                "events": YEAR_OF_EVENTS,
+                "busy": BUSY_SHARE,
+                "case": case.pk,
+                "cases": CASES,
+                "users": [user.pk for user in staff],
+                "roles": [user.role for user in staff],
+                "schools": [user.school_id for user in staff],
+                "staff": len(staff),
+            },
+        )
+        cursor.execute("ANALYZE audit_accessevent")
+
+
+def who_has_seen(cast, case):
+    started = time.perf_counter()
+    year_of_events(cast, case)
+    seeded = time.perf_counter() - started
+    shown = AccessEvent.objects.filter(case=case).count()
+    say(
+        f"who has seen this child: {AccessEvent.objects.count():,} events "
+        f"({seeded:.0f} s to insert), {shown:,} of them for the case read"
+    )
+    client = signed_in_client(cast.fair_access)
+    url = reverse("audit:case_access", args=[case.pk])
+    timings = time_page(client, url, 50)
+    # The log keeps 9,000 queries: once full, a capture would count none.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    say(
+        f"who has seen this child, page for that case: "
+        f"{summary(timings)}, {len(captured)} queries"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--repeats", type=int, default=300)
@@ -170,6 +239,9 @@ def main():
         say(f"case page without it: {summary(without_write)}")
         added = statistics.median(with_write) - statistics.median(without_write)
         say(f"the write adds to the case page (difference of medians): {added:.2f} ms")
+
+        if connection.vendor == "postgresql":
+            who_has_seen(cast, case)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

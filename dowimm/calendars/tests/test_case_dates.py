@@ -12,6 +12,15 @@ from cases.tests.factories import Cast
 pytestmark = pytest.mark.django_db
 
 THU_2_OCT_2025 = datetime.datetime(2025, 10, 2, 10, 0, tzinfo=datetime.UTC)
+PLANNED_FOR_13_OCT = {
+    "held_on": datetime.date(2025, 10, 2),
+    "attendees": "Everyone",
+    "family_understand_process": True,
+    "support_agreed": "Breakfast club",
+    "engagement_level": "Attends every lesson",
+    "attendance_threshold_percent": 90,
+    "proposed_start_on": datetime.date(2025, 10, 13),
+}
 
 
 @pytest.fixture
@@ -45,15 +54,7 @@ def test_planning_meeting_proposes_a_start_and_reviews_every_10_school_days(
 
 def test_planning_meeting_reopens_as_saved_with_its_reviews(client, planning_case):
     cast, case = planning_case
-    details = {
-        "held_on": datetime.date(2025, 10, 2),
-        "attendees": "Everyone",
-        "family_understand_process": True,
-        "support_agreed": "Breakfast club",
-        "engagement_level": "Attends every lesson",
-        "attendance_threshold_percent": 90,
-        "proposed_start_on": datetime.date(2025, 10, 13),
-    }
+    details = PLANNED_FOR_13_OCT
     reviews = [datetime.date(2025, 11, 3), datetime.date(2025, 11, 17)]
     client.force_login(cast.home_staff)
 
@@ -76,15 +77,7 @@ def test_the_case_page_shows_the_last_day_to_give_notice(client, planning_case):
         services.planning_meeting_record(
             case_id=case.pk,
             user=cast.home_staff,
-            details={
-                "held_on": datetime.date(2025, 10, 2),
-                "attendees": "Everyone",
-                "family_understand_process": True,
-                "support_agreed": "Breakfast club",
-                "engagement_level": "Attends every lesson",
-                "attendance_threshold_percent": 90,
-                "proposed_start_on": datetime.date(2025, 10, 13),
-            },
+            details=PLANNED_FOR_13_OCT,
             review_dates=[datetime.date(2025, 11, 3)],
         )
         client.force_login(cast.home_staff)

@@ -36,6 +36,7 @@ from cases.services import (
     _not_before_opened,
     _not_in_future,
     _record,
+    check_open_at,
 )
 from dowimm.calendars.deadlines import cp_file_deadline, placement_expected_end
 from dowimm.calendars.school_days import NoTermDates, format_day, school_days_for
@@ -231,6 +232,23 @@ def review_record(*, case_id, user, review_id, details, next_review_on):
         raise CaseRuleError(
             "The next review must be after this one", field="next_review_on"
         )
+    if next_review_on:
+        check_open_at(
+            case.receiving_school, next_review_on, "next review", "next_review_on"
+        )
+    latest = (
+        case.reviews.filter(held_on__isnull=False)
+        .exclude(pk=review.pk)
+        .order_by("-held_on")
+        .first()
+    )
+    if latest and held_on <= latest.held_on:
+        raise CaseRuleError(
+            f"A review held on {format_day(latest.held_on)} is already recorded. "
+            "Reviews are recorded in the order they are held: enter the date of "
+            "a later review",
+            field="held_on",
+        )
 
     for name, value in details.items():
         setattr(review, name, value)
@@ -242,9 +260,10 @@ def review_record(*, case_id, user, review_id, details, next_review_on):
     review.sessions_absent_authorised = authorised
     review.sessions_absent_unauthorised = unauthorised
     _save(review, user)
+    reason = f"Review held on {format_day(held_on)}"
     if next_review_on:
-        _confirm_next_review(case, user, next_review_on)
-    _record(case, user, f"Review held on {format_day(held_on)}")
+        reason += _confirm_next_review(case, user, next_review_on)
+    _record(case, user, reason)
     return review
 
 
@@ -268,10 +287,34 @@ def _sessions_since_last_review(case, review):
 
 
 def _confirm_next_review(case, user, next_review_on):
-    upcoming = case.reviews.filter(held_on__isnull=True).order_by("scheduled_for")
-    next_review = upcoming.first() or ReviewMeeting(case=case)
-    next_review.scheduled_for = next_review_on
-    _save(next_review, user)
+    """
+    The review just held fixed the date of the next one. The first review
+    still to come moves to that date, unless one is booked on it already;
+    reviews booked before it are no longer held. Reviews booked after it
+    stay as planned. Returns what changed, for the case history.
+    """
+    upcoming = list(case.reviews.filter(held_on__isnull=True))
+    on_the_day = [r for r in upcoming if r.scheduled_for == next_review_on]
+    next_review = on_the_day[0] if on_the_day else None
+    if next_review is None:
+        next_review = upcoming[0] if upcoming else ReviewMeeting(case=case)
+        next_review.scheduled_for = next_review_on
+        _save(next_review, user)
+    dropped = [
+        r
+        for r in upcoming
+        if r.pk != next_review.pk and r.scheduled_for <= next_review_on
+    ]
+    for review in dropped:
+        review._history_user = user
+        review.delete()
+    said = f"; next review {format_day(next_review_on)}"
+    if dropped:
+        days = " and ".join(format_day(r.scheduled_for) for r in dropped)
+        said += f" in place of the one booked for {days}"
+        if len(dropped) > 1:
+            said = said.replace("the one", "those")
+    return said
 
 
 # Extensions

@@ -8,6 +8,7 @@ at the screen; nothing is saved when it does.
 """
 
 import contextlib
+import datetime
 import logging
 
 from django.core.exceptions import ValidationError
@@ -31,7 +32,12 @@ from cases.models import (
     SafeguardingShare,
 )
 from dowimm.calendars.deadlines import notice_deadline, placement_expected_end
-from dowimm.calendars.school_days import NoTermDates, format_day, school_days_for
+from dowimm.calendars.school_days import (
+    NoTermDates,
+    bank_holiday,
+    format_day,
+    school_days_for,
+)
 from dowimm.documents.selectors import KIND_FOR_DOCUMENT, current_version
 from dowimm.files import case_upload_room_check
 from dowimm.schools.models import School
@@ -40,6 +46,10 @@ from meetings.models import PlanningMeeting, PreliminaryMeeting, ReviewMeeting
 logger = logging.getLogger(__name__)
 
 State = Case.State
+
+# How far ahead a planning meeting may plan: past this a date is a slip of
+# the year, not a plan.
+PLANNING_HORIZON = datetime.timedelta(weeks=26)
 
 
 class CaseRuleError(Exception):
@@ -458,7 +468,7 @@ def planning_meeting_record(*, case_id, user, details, review_dates):
             "Each review date must be after the proposed start date",
             field="first_review_on",
         )
-    _check_planned_dates(case, start, review_dates)
+    _check_planned_dates(case, held_on, start, review_dates)
 
     meeting, _ = PlanningMeeting.objects.update_or_create(
         case=case, defaults={**details, "recorded_by": user}
@@ -472,44 +482,72 @@ def planning_meeting_record(*, case_id, user, details, review_dates):
     return meeting
 
 
-def _check_planned_dates(case, start, review_dates):
+def _check_planned_dates(case, held_on, start, review_dates):
     """
     Refuse dates that could never work now, before everyone signs an
     agreement that shows them, rather than when the placement starts.
-    Where the calendars do not reach a date yet, only weekends are refused.
+    Where the calendars do not reach a date yet, only weekends and bank
+    holidays are refused.
     """
     if review_dates != sorted(set(review_dates)):
         raise CaseRuleError(
             "Enter the review dates in order, each on a different day",
             field="first_review_on",
         )
+    if start > held_on + PLANNING_HORIZON:
+        raise CaseRuleError(
+            f"The proposed start, {format_day(start)}, is more than 26 weeks "
+            "after the planning meeting. Check the year",
+            field="proposed_start_on",
+        )
+    if review_dates and review_dates[-1] > start + PLANNING_HORIZON:
+        raise CaseRuleError(
+            f"The review on {format_day(review_dates[-1])} is more than 26 weeks "
+            "after the first day, and a placement lasts about 8 school weeks. "
+            "Check the year",
+            field="first_review_on",
+        )
     planned = [("proposed_start_on", "first day", start)] + [
         ("first_review_on", "review", review) for review in review_dates
     ]
+    # Weekends first, for every date, so that a weekend is reported even
+    # where the calendars do not reach it yet.
     for field, what, day in planned:
-        if day.weekday() >= 5:
-            raise CaseRuleError(
-                f"The {what} cannot be on a {day:%A} ({format_day(day)}). "
-                "Choose a school day",
-                field=field,
-            )
-    school = case.receiving_school
-    school_days = school_days_for(school)
+        _check_weekday(day, what, field)
     for field, what, day in planned:
-        try:
-            is_open = school_days.is_school_day(day)
-        except NoTermDates:
-            continue
-        if not is_open:
-            raise CaseRuleError(
-                f"{school.name} is closed on {format_day(day)} "
-                f"({school_days.closed_because(day)}). Choose a school day "
-                f"for the {what}",
-                field=field,
-            )
+        check_open_at(case.receiving_school, day, what, field)
     # Without the home school's terms the notice is checked at the start.
     with contextlib.suppress(NoTermDates):
         _check_notice_given(case, start)
+
+
+def _check_weekday(day, what, field):
+    if day.weekday() >= 5:
+        raise CaseRuleError(
+            f"The {what} cannot be on a {day:%A} ({format_day(day)}). "
+            "Choose a school day",
+            field=field,
+        )
+
+
+def check_open_at(school, day, what, field):
+    """
+    Refuse a day the school is closed, naming why. Beyond the school's
+    recorded terms only weekends and bank holidays are known to be closed:
+    term dates are never guessed.
+    """
+    _check_weekday(day, what, field)
+    school_days = school_days_for(school)
+    try:
+        closed_because = school_days.closed_because(day)
+    except NoTermDates:
+        closed_because = bank_holiday(day)
+    if closed_because:
+        raise CaseRuleError(
+            f"{school.name} is closed on {format_day(day)} "
+            f"({closed_because}). Choose a school day for the {what}",
+            field=field,
+        )
 
 
 @transaction.atomic

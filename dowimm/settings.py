@@ -290,6 +290,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# A change's reason is the case history's account of it, written in full:
+# PostgreSQL would refuse one longer than the default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

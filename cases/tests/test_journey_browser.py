@@ -318,8 +318,9 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     page.get_by_label("Engagement level agreed").fill("Attends every lesson")
     page.get_by_label("Attendance below which a review is held (%)").fill("90")
     fill_date(page, "Proposed start date", start_on)
-    fill_date(page, "First review (face to face)", start_on + datetime.timedelta(14))
-    fill_date(page, "Second review", start_on + datetime.timedelta(28))
+    first_review_on = school_day_after(start_on, days=14)
+    fill_date(page, "First review (face to face)", first_review_on)
+    fill_date(page, "Second review", school_day_after(first_review_on, days=14))
     submit(page, "Save planning meeting")
     expect_success(page, "Planning meeting recorded")
 

@@ -260,6 +260,101 @@ def test_each_review_confirms_the_next(cast, active):
     assert upcoming.scheduled_for == datetime.date(2025, 11, 14)
 
 
+def test_the_next_review_takes_the_place_of_reviews_booked_before_it(cast):
+    # Booked at planning: Fri 24 Oct, Fri 7 Nov, Fri 21 Nov and Fri 5 Dec.
+    # The first review fixes the next for Fri 21 Nov, so 7 Nov is not held.
+    with at(PLANNED):
+        case = cast.active_case(
+            PLANNED,
+            START,
+            reviews=[
+                FIRST_REVIEW,
+                datetime.date(2025, 11, 7),
+                datetime.date(2025, 11, 21),
+                datetime.date(2025, 12, 5),
+            ],
+        )
+
+    hold_review(
+        cast, case, FIRST_REVIEW, Decision.CONTINUE, next_on=datetime.date(2025, 11, 21)
+    )
+
+    upcoming = case.reviews.filter(held_on__isnull=True)
+    assert [r.scheduled_for for r in upcoming] == [
+        datetime.date(2025, 11, 21),
+        datetime.date(2025, 12, 5),
+    ]
+    assert case.history.first().history_change_reason == (
+        "Review held on Fri 24 Oct 2025; next review Fri 21 Nov 2025 in place "
+        "of the one booked for Fri 7 Nov 2025"
+    )
+
+
+def test_a_next_review_between_bookings_moves_the_first_of_them(cast):
+    with at(PLANNED):
+        case = cast.active_case(
+            PLANNED,
+            START,
+            reviews=[
+                FIRST_REVIEW,
+                datetime.date(2025, 11, 7),
+                datetime.date(2025, 12, 5),
+            ],
+        )
+
+    hold_review(
+        cast, case, FIRST_REVIEW, Decision.CONTINUE, next_on=datetime.date(2025, 11, 12)
+    )
+
+    upcoming = case.reviews.filter(held_on__isnull=True)
+    assert [r.scheduled_for for r in upcoming] == [
+        datetime.date(2025, 11, 12),
+        datetime.date(2025, 12, 5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("next_on", "message"),
+    [
+        # Half term at every Norfolk school: 27 to 31 Oct 2025.
+        (datetime.date(2025, 10, 28), r"Tue 28 Oct 2025 \(Autumn half term\)"),
+        (datetime.date(2025, 11, 8), r"cannot be on a Saturday \(Sat 8 Nov 2025\)"),
+        # Christmas Day 2026 lies beyond the recorded terms: still closed.
+        (datetime.date(2026, 12, 25), r"closed on Fri 25 Dec 2026 \(Christmas Day\)"),
+    ],
+)
+def test_the_next_review_must_be_on_a_school_day(cast, active, next_on, message):
+    with pytest.raises(CaseRuleError, match=message):
+        hold_review(cast, active, FIRST_REVIEW, Decision.CONTINUE, next_on=next_on)
+
+    assert not active.reviews.filter(held_on__isnull=False).exists()
+
+
+def test_reviews_are_recorded_in_the_order_they_are_held(cast, active):
+    hold_review(
+        cast,
+        active,
+        FIRST_REVIEW,
+        Decision.CONTINUE,
+        next_on=datetime.date(2025, 11, 7),
+    )
+
+    with pytest.raises(
+        CaseRuleError, match="A review held on Fri 24 Oct 2025 is already recorded"
+    ):
+        hold_review(
+            cast,
+            active,
+            FIRST_REVIEW,
+            Decision.CONTINUE,
+            next_on=datetime.date(2025, 11, 14),
+        )
+
+    assert active.reviews.filter(held_on__isnull=False).count() == 1
+    upcoming = active.reviews.filter(held_on__isnull=True).get()
+    assert upcoming.scheduled_for == datetime.date(2025, 11, 7)
+
+
 def test_a_review_that_continues_needs_the_next_date(cast, active):
     with pytest.raises(CaseRuleError, match="Enter the date of the next review"):
         hold_review(cast, active, FIRST_REVIEW, Decision.CONTINUE)

@@ -633,6 +633,36 @@ def test_planned_dates_on_a_weekend_are_refused_without_term_dates(cast):
     assert not PlanningMeeting.objects.filter(case=case).exists()
 
 
+def test_planned_dates_on_a_bank_holiday_are_refused_without_term_dates(cast):
+    # Boxing Day 2026 is a Saturday, so its bank holiday is Mon 28 Dec.
+    case = cast.planning_case()
+
+    with pytest.raises(
+        CaseRuleError,
+        match=r"closed on Mon 28 Dec 2026 \(Boxing Day",
+    ):
+        cast.record_planning_meeting(
+            case, PLANNED_ON, FIRST_DAY, reviews=[datetime.date(2026, 12, 28)]
+        )
+
+
+@pytest.mark.parametrize(
+    ("first_day", "reviews", "message"),
+    [
+        # 26 weeks after Thu 3 Dec 2026 is Thu 3 Jun 2027.
+        (datetime.date(2027, 6, 4), [], "start, Fri 4 Jun 2027, is more than 26"),
+        (FIRST_DAY, [datetime.date(2030, 1, 14)], "Mon 14 Jan 2030 is more than 26"),
+    ],
+)
+def test_planned_dates_past_26_weeks_are_refused_as_a_slip_of_the_year(
+    cast, first_day, reviews, message
+):
+    case = cast.planning_case()
+
+    with pytest.raises(CaseRuleError, match=message):
+        cast.record_planning_meeting(case, PLANNED_ON, first_day, reviews=reviews)
+
+
 @pytest.mark.parametrize(
     "reviews",
     [

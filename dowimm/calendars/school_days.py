@@ -373,6 +373,11 @@ def school_days_for_schools(schools):
     return days
 
 
+def bank_holiday(day):
+    """The name of the England bank holiday on day, or None."""
+    return dict(_bank_holidays_on_weekdays(_first_calendar_year(day))).get(day)
+
+
 @lru_cache(maxsize=32)
 def _bank_holidays_on_weekdays(first_year):
     """

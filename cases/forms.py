@@ -66,9 +66,16 @@ class PupilForm(GovForm):
         today = timezone.localdate()
         if born > today:
             raise forms.ValidationError("The date of birth must be in the past")
-        if born.year < today.year - 25:
+        year = Pupil(date_of_birth=born).year_group(today)
+        if year < Pupil.FIRST_YEAR_GROUP:
             raise forms.ValidationError(
-                "Enter the pupil's date of birth: this one makes them older than 25"
+                f"Enter the pupil's date of birth: a child born on {born:%-d %B %Y} "
+                "is not old enough for Reception this school year"
+            )
+        if year > Pupil.LAST_YEAR_GROUP:
+            raise forms.ValidationError(
+                f"Enter the pupil's date of birth: a child born on {born:%-d %B %Y} "
+                "would be past Year 13 this school year"
             )
         return born
 

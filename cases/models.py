@@ -59,6 +59,10 @@ class Pupil(models.Model):
         first = self.preferred_name or self.legal_first_names
         return f"{first} {self.legal_surname}"
 
+    # Pupils in mainstream schools: Reception (0) to Year 13.
+    FIRST_YEAR_GROUP = 0
+    LAST_YEAR_GROUP = 13
+
     def year_group(self, on=None):
         """
         National curriculum year on a date: pupils born 1 September to
@@ -71,6 +75,11 @@ class Pupil(models.Model):
         if (born.month, born.day) > (8, 31):
             age_on_31_august -= 1
         return age_on_31_august - 4
+
+    @property
+    def year_group_name(self):
+        year = self.year_group()
+        return "Reception" if year == 0 else f"Year {year}"
 
     @property
     def has_ehcp_or_yes_to_plan(self):

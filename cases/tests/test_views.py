@@ -89,6 +89,49 @@ def test_bad_pupil_details_are_refused_with_an_instruction(
     assert not Case.objects.exists()
 
 
+# In 2026-27 Reception holds children born 1 Sep 2021 to 31 Aug 2022, and
+# Year 13 those born 1 Sep 2008 to 31 Aug 2009.
+@pytest.mark.parametrize(
+    ("born", "message"),
+    [
+        (
+            ("1", "9", "2022"),
+            "born on 1 September 2022 is not old enough for Reception",
+        ),
+        (("31", "8", "2008"), "born on 31 August 2008 would be past Year 13"),
+    ],
+)
+def test_a_date_of_birth_outside_school_age_is_refused(client, cast, born, message):
+    day, month, year = born
+    client.force_login(cast.home_staff)
+
+    response = client.post(
+        reverse("cases:open"),
+        pupil_form(date_of_birth_0=day, date_of_birth_1=month, date_of_birth_2=year),
+    )
+
+    assert message in error_page(response)
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("born", "shown"),
+    [(("31", "8", "2022"), "(Reception)"), (("1", "9", "2008"), "(Year 13)")],
+)
+def test_the_first_and_last_school_years_are_accepted(client, cast, born, shown):
+    day, month, year = born
+    client.force_login(cast.home_staff)
+
+    client.post(
+        reverse("cases:open"),
+        pupil_form(date_of_birth_0=day, date_of_birth_1=month, date_of_birth_2=year),
+    )
+
+    case = Case.objects.get()
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert shown in page
+
+
 def test_wrong_la_number_in_a_upn_is_explained(client, cast):
     number = "999200120042"
     client.force_login(cast.home_staff)

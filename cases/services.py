@@ -10,8 +10,11 @@ at the screen; nothing is saved when it does.
 import contextlib
 import datetime
 import logging
+import smtplib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -176,12 +179,61 @@ def pupil_update(*, case_id, user, pupil_details):
         raise UpnOnOpenCase(existing)
 
     pupil = case.pupil
+    was_eligible = eligibility_hard_stop(case, False) is None
     for name, value in pupil_details.items():
         setattr(pupil, name, value)
     pupil._history_user = user
     pupil.save()
-    _record(case, user, "Pupil details changed")
+    lost = case.state != State.ELIGIBILITY and eligibility_lost(case)
+    if was_eligible and lost:
+        # The change is true and must be kept; the case cannot go on as a
+        # DOWIMM, and FAET and the adviser decide with the school what next.
+        _record(case, user, f"Pupil details changed. {lost}")
+        _tell_eligibility_lost(case)
+    else:
+        _record(case, user, "Pupil details changed")
     return pupil
+
+
+def eligibility_lost(case):
+    """
+    What to do when a pupil past the eligibility check no longer meets it
+    (an EHCP, a decision to issue one, or care), or None.
+    """
+    stop = eligibility_hard_stop(case, False)
+    if stop is None or not case.is_open:
+        return None
+    if case.state in Case.PLACEMENT_STATES:
+        return (
+            f"{stop} The Fair Access and Exclusions Team and the Inclusion "
+            "Adviser have been told: agree with them how the placement ends."
+        )
+    return f"{stop} The placement cannot start: close the case as not proceeding."
+
+
+def _tell_eligibility_lost(case):
+    adviser = case.home_school.inclusion_adviser
+    recipients = sorted(
+        {
+            address
+            for address in (settings.FAET_MAILBOX, adviser and adviser.email)
+            if address
+        }
+    )
+    subject = f"DOWIMM criteria no longer met on {case.reference}"
+    body = (
+        f"The pupil's details on case {case.reference} ({case.get_state_display()}) "
+        "were changed, and the pupil no longer meets the criteria for a DOWIMM.\n\n"
+        "Sign in to dowimm to see the case.\n"
+    )
+
+    def send():
+        try:
+            send_mail(subject, body, None, recipients)
+        except (smtplib.SMTPException, OSError):
+            logger.exception("Eligibility email failed for case %s", case.pk)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -679,6 +731,9 @@ def placement_start(*, case_id, user, started_on):
     its expected end on that school's calendar.
     """
     case = _lock(case_id, State.PLANNING)
+    lost = eligibility_lost(case)
+    if lost:
+        raise CaseRuleError(lost)
     outstanding = planning_outstanding(case)
     if outstanding:
         raise CaseRuleError(

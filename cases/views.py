@@ -156,6 +156,8 @@ def case_detail(request, pk):
         "outcome": getattr(case, "outcome", None),
         "reintegration_plan": getattr(case, "reintegration_plan", None),
         "managed_move": getattr(case, "managed_move", None),
+        "eligibility_lost": case.state != Case.State.ELIGIBILITY
+        and services.eligibility_lost(case),
         "cp_file_transfer": getattr(case, "cp_file_transfer", None),
         "preliminary_meeting": getattr(case, "preliminary_meeting", None),
         "planning_meeting": getattr(case, "planning_meeting", None),

@@ -9,8 +9,9 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.urls import reverse
 
-from cases import placement
+from cases import placement, services
 from cases.checklist import stage_tasks
 from cases.models import (
     AgreementSignature,
@@ -23,7 +24,7 @@ from cases.models import (
 )
 from cases.monitoring import cp_file_due, placement_monitoring
 from cases.services import CaseRuleError, signature_record
-from cases.tests.factories import Cast
+from cases.tests.factories import Cast, pupil_details
 from dowimm.calendars.models import CalendarEntry
 from dowimm.calendars.services import (
     calendar_entry_add,
@@ -887,3 +888,58 @@ def test_the_managed_move_agreement_names_both_rolls_and_every_signer(
         "Pupil Rowan Testpupil",
     ):
         assert expected in text, expected
+
+
+def test_a_pupil_given_an_ehcp_mid_placement_is_flagged_and_faet_told(
+    cast, active, client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.FAET_MAILBOX = "faet@norfolk.invalid"
+    cast.adviser.email = "adviser@norfolk.invalid"
+    cast.adviser.save()
+
+    with (
+        at(datetime.date(2025, 11, 3)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.pupil_update(
+            case_id=active.pk,
+            user=cast.home_staff,
+            pupil_details=pupil_details(sen_status="ehcp"),
+        )
+
+    # The change is kept; the case says what it means.
+    active.refresh_from_db()
+    assert active.pupil.sen_status == "ehcp"
+    assert active.state == Case.State.ACTIVE
+    reason = active.history.first().history_change_reason
+    assert reason.startswith("Pupil details changed. A DOWIMM cannot be used: the ")
+    assert "agree with them how the placement ends" in reason
+    [email] = mailoutbox
+    assert email.to == ["adviser@norfolk.invalid", "faet@norfolk.invalid"]
+    assert "Testpupil" not in email.subject + email.body
+    client.force_login(cast.receiving_staff)
+    with at(datetime.date(2025, 11, 3)):
+        page = client.get(reverse("cases:detail", args=[active.pk]))
+    assert "has an education, health and care plan" in page.content.decode()
+
+
+def test_a_placement_cannot_start_for_a_pupil_taken_into_care(cast):
+    with at(PLANNED):
+        case = cast.planning_case(on=PLANNED)
+        cast.complete_planning(case, PLANNED, START, reviews=[FIRST_REVIEW])
+        services.pupil_update(
+            case_id=case.pk,
+            user=cast.home_staff,
+            pupil_details=pupil_details(in_care=True),
+        )
+
+    with at(START), pytest.raises(CaseRuleError, match="the pupil is in the care"):
+        services.placement_start(
+            case_id=case.pk, user=cast.home_staff, started_on=START
+        )
+
+    case.refresh_from_db()
+    assert case.state == Case.State.PLANNING
+    assert "The placement cannot start: close the case as not proceeding" in (
+        case.history.first().history_change_reason
+    )

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from cases import services as case_services
 from cases.models import AgreementSignature, Pupil
 from cases.tests.factories import set_transport_need
 from cases.tests.test_access import TODAY
@@ -42,6 +43,7 @@ PUPILS = [
 # Every place in the code that builds an email, by file: a new one must be
 # added to the test below before this passes.
 SENDING = {
+    "cases/services.py": 1,
     "dowimm/documents/services.py": 1,
     "dowimm/documents/tasks.py": 1,
     "dowimm/notifications/services.py": 2,
@@ -131,6 +133,13 @@ def test_no_email_subject_names_the_pupil(
         )
         set_transport_need(travelling, cast.home_staff, True)
         transport_approve(cast, travelling, TODAY.date())
+        cast.adviser.email = "adviser@example.invalid"
+        cast.adviser.save(update_fields=["email"])
+        case_services.pupil_update(
+            case_id=travelling.pk,
+            user=cast.home_staff,
+            pupil_details={"upn": travelling_pupil.upn, "in_care": True},
+        )
 
         cast.home_staff.email = "home.staff@example.invalid"
         cast.home_staff.save(update_fields=["email"])
@@ -151,6 +160,7 @@ def test_no_email_subject_names_the_pupil(
         "Signed DOWIMM Agreement": "signed document",
         "Transport requested": "transport requested",
         "Transport approved": "transport decided",
+        "DOWIMM criteria no longer met": "eligibility lost",
         "1 reminder from dowimm": "reminders",
         "dowimm weekly summary": "weekly summary",
     }

@@ -134,6 +134,7 @@ def case_detail(request, pk):
     ]
     in_placement = case.state in Case.PLACEMENT_STATES
     for_receiving = can(user, "cases.act_for_receiving_school", case)
+    reviews = list(case.reviews.all())
     context = {
         "case": case,
         "pupil": case.pupil,
@@ -148,7 +149,9 @@ def case_detail(request, pk):
         "carers": case.pupil.carers.all(),
         "consents": case.consents.all(),
         "signatures": case.signatures.all(),
-        "reviews": case.reviews.all(),
+        "reviews": reviews,
+        # Each decision follows a review that made it (cases.placement).
+        "decided": {review.decision for review in reviews if review.is_held},
         "contacts": list(case.contacts.all())[:20],
         "absences": case.absences.all(),
         "extensions": case.extensions.all(),

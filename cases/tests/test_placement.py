@@ -943,3 +943,37 @@ def test_a_placement_cannot_start_for_a_pupil_taken_into_care(cast):
     assert "The placement cannot start: close the case as not proceeding" in (
         case.history.first().history_change_reason
     )
+
+
+def test_the_case_page_offers_only_the_decisions_a_review_has_made(
+    cast, active, client
+):
+    client.force_login(cast.receiving_staff)
+    offer = reverse("cases:managed_move_offer", args=[active.pk])
+    end = reverse("cases:end_early", args=[active.pk])
+
+    with at(FIRST_REVIEW):
+        before = client.get(reverse("cases:detail", args=[active.pk]))
+    hold_review(cast, active, FIRST_REVIEW, Decision.OFFER_MANAGED_MOVE)
+    with at(FIRST_REVIEW):
+        after = client.get(reverse("cases:detail", args=[active.pk]))
+
+    assert offer not in before.content.decode()
+    assert "record that review first" in before.content.decode()
+    assert offer in after.content.decode()
+    assert end not in after.content.decode()
+
+
+def test_an_ended_placement_shows_no_expected_end(cast, active, client):
+    client.force_login(cast.receiving_staff)
+    page = reverse("cases:detail", args=[active.pk])
+    with at(FIRST_REVIEW):
+        during = client.get(page).content.decode()
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
+
+    with at(datetime.date(2025, 11, 14)):
+        after = client.get(page).content.decode()
+
+    assert "Friday 12 December 2025" in during
+    assert "Expected end" not in after

@@ -377,6 +377,14 @@ def _row(line, kind, start, end, label, academic_year):
             line, f"{label} ends on {end}, before it starts on {start}"
         )
 
+    first_weekday = next_weekday(start - ONE_DAY)
+    if kind != CalendarEntry.Kind.TERM and first_weekday > end:
+        raise CalendarImportError(
+            line,
+            f"{label} ({format_span(start, end)}) falls only on a weekend, when "
+            "schools are closed anyway",
+        )
+
     match = ACADEMIC_YEAR.fullmatch(academic_year)
     if not match or (int(match[1]) + 1) % 100 != int(match[2]):
         raise CalendarImportError(

@@ -144,6 +144,32 @@ def test_a_training_day_outside_every_term_is_refused():
     )
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        ("2025-10-04", "2025-10-04", "Sat 4 Oct 2025"),
+        ("2025-10-04", "2025-10-05", "4–5 Oct 2025"),
+    ],
+)
+def test_a_training_day_only_at_a_weekend_is_refused(start, end, shown):
+    # Sat 4 and Sun 5 Oct 2025, in the autumn term.
+    assert_refused(
+        HEADER
+        + AUTUMN_TERM
+        + f"2025-26,inset,{start},{end},Staff training day,county\n",
+        f"line 3: Staff training day ({shown}) falls only on a weekend, when "
+        "schools are closed anyway",
+    )
+
+
+def test_a_closure_over_a_weekend_and_a_monday_is_kept():
+    import_text(
+        HEADER + AUTUMN_TERM + "2025-26,closure,2025-10-04,2025-10-06,,county\n"
+    )
+
+    assert CalendarEntry.objects.filter(kind="closure").count() == 1
+
+
 def test_a_holiday_away_from_every_term_is_refused():
     # The autumn term ends on Fri 19 Dec 2025; Mon 2 Feb 2026 is far from it.
     assert_refused(

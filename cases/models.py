@@ -1,3 +1,4 @@
+import datetime
 import unicodedata
 
 from django.conf import settings
@@ -75,6 +76,13 @@ class Pupil(models.Model):
         if (born.month, born.day) > (8, 31):
             age_on_31_august -= 1
         return age_on_31_august - 4
+
+    @property
+    def reception_started_on(self):
+        """1 September of the pupil's Reception year (Year 0, as year_group)."""
+        born = self.date_of_birth
+        after_cut_off = (born.month, born.day) > (8, 31)
+        return datetime.date(born.year + (5 if after_cut_off else 4), 9, 1)
 
     @property
     def year_group_name(self):

@@ -315,6 +315,13 @@ def case_confirm_eligible(*, case_id, user, answers):
 def intervention_add(*, case_id, user, description, started_on, outcome):
     case = _lock(case_id, State.PRELIMINARY)
     _not_in_future(started_on, "started_on")
+    reception = case.pupil.reception_started_on
+    if started_on < reception:
+        raise CaseRuleError(
+            f"The intervention cannot have started before the pupil began "
+            f"Reception, in September {reception.year}",
+            field="started_on",
+        )
     intervention = Intervention(
         case=case,
         description=description,

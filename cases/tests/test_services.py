@@ -209,6 +209,35 @@ def test_pathway_cannot_be_agreed_before_the_preliminary_tasks(cast):
     assert "upload the provision plan" in message
 
 
+def test_an_intervention_cannot_predate_reception(cast):
+    # Born 14 May 2012: Reception from 1 Sep 2016.
+    case = cast.preliminary_case()
+
+    def add(started_on):
+        return services.intervention_add(
+            case_id=case.pk,
+            user=cast.home_staff,
+            description="Mentoring",
+            started_on=started_on,
+            outcome="Helped",
+        )
+
+    with pytest.raises(CaseRuleError, match="began Reception, in September 2016"):
+        add(datetime.date(2016, 8, 31))
+    assert add(datetime.date(2016, 9, 1)).started_on == datetime.date(2016, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("born", "reception"),
+    [
+        (datetime.date(2012, 8, 31), datetime.date(2016, 9, 1)),
+        (datetime.date(2012, 9, 1), datetime.date(2017, 9, 1)),
+    ],
+)
+def test_reception_begins_in_the_september_after_the_fourth_birthday(born, reception):
+    assert Pupil(date_of_birth=born).reception_started_on == reception
+
+
 def test_agreeing_the_pathway_moves_the_case_to_finding_a_school(cast):
     case = cast.finding_school_case()
 

@@ -213,25 +213,30 @@ def eligibility_lost(case):
 
 def _tell_eligibility_lost(case):
     adviser = case.home_school.inclusion_adviser
-    recipients = sorted(
-        {
-            address
-            for address in (settings.FAET_MAILBOX, adviser and adviser.email)
-            if address
-        }
-    )
-    subject = f"DOWIMM criteria no longer met on {case.reference}"
-    body = (
+    _email_once_saved(
+        case,
+        f"DOWIMM criteria no longer met on {case.reference}",
         f"The pupil's details on case {case.reference} ({case.get_state_display()}) "
         "were changed, and the pupil no longer meets the criteria for a DOWIMM.\n\n"
-        "Sign in to dowimm to see the case.\n"
+        "Sign in to dowimm to see the case.\n",
+        [settings.FAET_MAILBOX, adviser and adviser.email],
     )
+
+
+def _email_once_saved(case, subject, body, recipients):
+    """
+    Email once the change is committed; a failed send is logged and must
+    not undo what was saved. Subjects name the case, never the pupil.
+    """
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return
 
     def send():
         try:
             send_mail(subject, body, None, recipients)
         except (smtplib.SMTPException, OSError):
-            logger.exception("Eligibility email failed for case %s", case.pk)
+            logger.exception("Email about case %s failed", case.pk)
 
     transaction.on_commit(send)
 
@@ -451,6 +456,16 @@ def approach_record(*, case_id, user, school, approached_on, notes):
     approach._history_user = user
     approach.save()
     _record(case, user, f"Approached {school.name}")
+    # Staff at the school answer in dowimm; the named contact hears at once
+    # rather than from the next morning's reminders.
+    _email_once_saved(
+        case,
+        f"Will you take a DOWIMM placement? Case {case.reference}",
+        f"{case.home_school.name} has asked {school.name} to consider a DOWIMM "
+        f"placement for a pupil (case {case.reference}).\n\n"
+        "Sign in to dowimm to read the referral and answer.\n",
+        [school.named_contact_email],
+    )
     return approach
 
 

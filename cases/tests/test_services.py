@@ -730,3 +730,19 @@ def test_a_first_day_without_two_school_days_notice_is_refused_at_planning(
         cast.record_planning_meeting(
             case, THU_2_OCT_2025.date(), datetime.date(2025, 10, 3)
         )
+
+
+def test_an_approached_school_hears_at_once(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    cast.receiving_school.named_contact_email = "office@receiving.invalid"
+    cast.receiving_school.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _ = cast.approached_case()
+
+    [email] = mailoutbox
+    assert email.to == ["office@receiving.invalid"]
+    assert email.subject == f"Will you take a DOWIMM placement? Case {case.reference}"
+    assert "Home Academy has asked Receiving Academy" in email.body
+    assert "Testpupil" not in email.subject + email.body

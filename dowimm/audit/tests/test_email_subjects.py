@@ -125,6 +125,9 @@ def test_no_email_subject_names_the_pupil(
         document_services.signing_code_send(token=token)
         sign_everyone_on_paper(cast, signing)
 
+        # Approaching a school tells its named contact.
+        cast.receiving_school.named_contact_email = "office@receiving.invalid"
+        cast.receiving_school.save(update_fields=["named_contact_email"])
         travelling = cast.planning_case(serial=2)
         travelling_pupil = distinctive(travelling, PUPILS[1])
         # The panel's decision goes to the schools' named contacts.
@@ -161,6 +164,7 @@ def test_no_email_subject_names_the_pupil(
         "Transport requested": "transport requested",
         "Transport approved": "transport decided",
         "DOWIMM criteria no longer met": "eligibility lost",
+        "Will you take a DOWIMM placement?": "school approached",
         "1 reminder from dowimm": "reminders",
         "dowimm weekly summary": "weekly summary",
     }

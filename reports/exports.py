@@ -4,6 +4,8 @@ import csv
 
 from django.http import HttpResponse
 
+from reports.suppression import IN_CSV, WITHHELD
+
 # A spreadsheet runs a cell that starts with one of these as a formula (a
 # tab or carriage return can hide one); a leading quote makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -12,6 +14,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def csv_cell(value):
     if value is None:
         return ""
+    if value is WITHHELD:
+        return IN_CSV
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -1,9 +1,10 @@
 """
 The reports' figures. Each figure is one query over the cases a person may
 see (reports.selectors) narrowed by the filters, so a page costs the same
-number of queries for one case or a quarter of a million; sums, medians
-and the suppression of small groups happen here, in Python, on the few
-rows those queries return.
+number of queries for one case or a quarter of a million; sums and medians
+happen here, in Python, on the few rows those queries return, and what is
+withheld to keep children from being recognised is decided by a tally
+(reports.suppression) before any table is shown or exported.
 """
 
 import datetime
@@ -15,11 +16,10 @@ from django.utils import timezone
 
 from cases.models import Case, ExtensionRequest, Outcome, Pupil, StageStay
 from dowimm.calendars.school_days import NoTermDates, school_days_for
-from reports.charts import bar_chart
+from reports.charts import TableChart
+from reports.suppression import NOTE, WITHHELD, Tally, is_small, most_first
 
 State = Case.State
-SMALL_GROUP = 5
-FEWER_THAN_FIVE = "fewer than 5"
 SCHOOLS_ON_THE_PAGE = 50
 SCHOOLS_IN_THE_CHART = 15
 # Stages a case waits in; the others are where it finishes.
@@ -31,21 +31,28 @@ TIMED_STAGES = (
     State.ACTIVE,
     State.EXTENDED,
 )
+FINAL_STAGES = (State.MANAGED_MOVE, State.ENDED, State.NOT_PROCEEDING)
 
 
 @dataclass
 class Table:
-    """One figure: a caption, a header and rows, shown and exported alike."""
+    """
+    One figure: a caption, a header and rows, shown and exported alike.
+    Until a tally publishes them, the rows hold counts and shares to be
+    decided; after, each is a number, a share or WITHHELD.
+    """
 
     slug: str
     caption: str
     header: list
     rows: list
     note: str = ""
-    chart: object = None
+    charted: TableChart | None = None
     # The page shows this many rows at most; the CSV file has them all.
     shown: int | None = None
     numeric_from: int = 1
+    # A sort key for the published rows, when their order hangs on them.
+    order: object = None
 
     @property
     def rows_shown(self):
@@ -55,10 +62,14 @@ class Table:
     def rows_left_off(self):
         return len(self.rows) - len(self.rows_shown)
 
+    @property
+    def chart(self):
+        return self.charted.draw(self.rows) if self.charted else None
 
-def shown(n):
-    """A count as published: 1 to 4 children could be recognised."""
-    return FEWER_THAN_FIVE if 0 < n < SMALL_GROUP else n
+    @property
+    def withheld_note(self):
+        withholds = any(cell is WITHHELD for row in self.rows for cell in row)
+        return NOTE if withholds else ""
 
 
 def percent(part, whole):
@@ -75,22 +86,48 @@ def live_in(cases, period):
 
 
 def finished_in(cases, period):
-    return cases.filter(
-        closed_on__range=period,
-        state__in=(State.MANAGED_MOVE, State.ENDED, State.NOT_PROCEEDING),
-    )
+    return cases.filter(closed_on__range=period, state__in=FINAL_STAGES)
 
 
-# --- Outcomes and stages ---------------------------------------------------
+# --- The figures that count cases --------------------------------------------
 
 
-def stages_table(cases, period):
-    counts = dict(live_in(cases, period).values_list("state").annotate(n=Count("pk")))
-    return Table(
-        "stages",
-        "Cases open at any time in the period, by the stage each is at now",
-        ["Stage", "Cases"],
-        [[state.label, counts.get(state.value, 0)] for state in State],
+def case_figures(cases, period, scope):
+    """
+    The tables of the outcomes, moves and disproportion reports, published
+    together and keyed by slug. They share totals (the cases open in the
+    period, the managed moves), so they are withheld together: a count
+    withheld in one report cannot be worked out from another under the
+    same filters.
+    """
+    tally = Tally()
+    live = live_by_group(cases, period)
+    finished = finished_by_month(cases, period)
+    final = {
+        state: tally.count(
+            ("finished", state), sum(n for _, s, _, n in finished if s == state)
+        )
+        for state in FINAL_STAGES
+    }
+    now_at = stage_counts(tally, live, final)
+    open_total = tally.adds_up(list(now_at.values()))
+    tables = [
+        stages_table(now_at),
+        *outcome_tables(tally, finished, final),
+        outcomes_by_month_table(tally, finished, final),
+        moves_table(tally, cases, period, scope, final[State.MANAGED_MOVE]),
+        *disproportion_tables(tally, live, now_at, open_total),
+    ]
+    return {table.slug: table for table in tally.publish(tables)}
+
+
+def live_by_group(cases, period):
+    """(SEN status, in care, stage now, how many) for the cases open in the period."""
+    return list(
+        live_in(cases, period)
+        .values_list("pupil__sen_status", "pupil__in_care", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
 
 
@@ -109,18 +146,48 @@ def finished_by_month(cases, period):
     return [(_as_date(month), state, reason, n) for month, state, reason, n in rows]
 
 
-def outcome_tables(finished):
-    moved = ended = withdrawn = 0
+# --- Outcomes and stages ---------------------------------------------------
+
+
+def stage_counts(tally, live, final):
+    """
+    The cases open in the period by the stage each is at now. A case that
+    finished in the period is at its final stage now, so when as many are
+    at a final stage as finished at it, they are the same cases: the same
+    figure in two tables, shown or withheld alike.
+    """
+    counts = dict.fromkeys(State, 0)
+    for _, _, state, n in live:
+        counts[state] += n
+    return {
+        state: final[state]
+        if state in final and final[state].n == n
+        else tally.count(("stage", state), n)
+        for state, n in counts.items()
+    }
+
+
+def stages_table(now_at):
+    return Table(
+        "stages",
+        "Cases open at any time in the period, by the stage each is at now",
+        ["Stage", "Cases"],
+        [[state.label, count] for state, count in now_at.items()],
+    )
+
+
+def outcome_tables(tally, finished, final):
     by_reason = dict.fromkeys(Outcome.Reason.values, 0)
     for _, state, reason, n in finished:
-        if state == State.MANAGED_MOVE:
-            moved += n
-        elif state == State.ENDED:
-            ended += n
-            if reason:
-                by_reason[reason] += n
-        else:
-            withdrawn += n
+        if state == State.ENDED and reason:
+            by_reason[reason] += n
+    reasons = {
+        reason: tally.count(("ended early", reason), n)
+        for reason, n in by_reason.items()
+    }
+    moved, ended = final[State.MANAGED_MOVE], final[State.ENDED]
+    # Every placement that ends early has an outcome giving the reason.
+    tally.adds_up(list(reasons.values()), to=ended)
     outcomes = Table(
         "outcomes",
         "How cases finished in the period",
@@ -128,10 +195,10 @@ def outcome_tables(finished):
         [
             ["Managed move", moved],
             *[
-                [f"Ended early: {Outcome.Reason(reason).label}", n]
-                for reason, n in by_reason.items()
+                [f"Ended early: {Outcome.Reason(reason).label}", count]
+                for reason, count in reasons.items()
             ],
-            ["Withdrawn or not proceeding", withdrawn],
+            ["Withdrawn or not proceeding", final[State.NOT_PROCEEDING]],
         ],
     )
     share = Table(
@@ -141,34 +208,37 @@ def outcome_tables(finished):
         [
             ["Became managed moves", moved],
             ["Ended early", ended],
-            ["Share that became managed moves", percent(moved, moved + ended)],
+            [
+                "Share that became managed moves",
+                tally.derived(percent(moved.n, moved.n + ended.n), moved, ended),
+            ],
         ],
     )
     return [outcomes, share]
 
 
-def outcomes_by_month_table(finished):
+def outcomes_by_month_table(tally, finished, final):
     months = {}
-    columns = [State.MANAGED_MOVE, State.ENDED, State.NOT_PROCEEDING]
     for month, state, _, n in finished:
-        months.setdefault(month, dict.fromkeys(columns, 0))[state] += n
-    ordered = sorted(months.items())
-    labels = [f"{month:%B %Y}" for month, _ in ordered]
-    series = [
-        (label, [counts[state] for _, counts in ordered])
-        for state, label in zip(
-            columns, ["Managed move", "Ended early", "Not proceeding"], strict=True
-        )
+        months.setdefault(month, dict.fromkeys(FINAL_STAGES, 0))[state] += n
+    rows = [
+        [
+            f"{month:%B %Y}",
+            *[
+                tally.count(("month", month, state), counts[state])
+                for state in FINAL_STAGES
+            ],
+        ]
+        for month, counts in sorted(months.items())
     ]
+    for column, state in enumerate(FINAL_STAGES, start=1):
+        tally.adds_up([row[column] for row in rows], to=final[state])
     return Table(
         "outcomes-by-month",
         "Outcomes by month",
         ["Month", "Managed move", "Ended early", "Withdrawn or not proceeding"],
-        [
-            [label, *counts.values()]
-            for label, (_, counts) in zip(labels, ordered, strict=True)
-        ],
-        chart=bar_chart(
+        rows,
+        charted=TableChart(
             id="outcomes-by-month-chart",
             title="Outcomes by month",
             description=(
@@ -176,15 +246,13 @@ def outcomes_by_month_table(finished):
                 "moves, ended early, or did not proceed. The table beside it "
                 "gives the same numbers."
             ),
-            labels=labels,
-            series=series,
-        )
-        if ordered
-        else None,
+            columns=[("Managed move", 1), ("Ended early", 2), ("Not proceeding", 3)],
+        ),
     )
 
 
 def extensions_table(cases, period):
+    """Extension requests share no total with another figure: a tally of their own."""
     requests = ExtensionRequest.objects.filter(requested_on__range=period)
     if cases.query.has_filters():
         # Every request belongs to a case, so the whole authority needs no join.
@@ -197,30 +265,32 @@ def extensions_table(cases, period):
     }
     for reason, status, n in rows:
         counts[reason][status] = n
-    table_rows = [
-        [
-            ExtensionRequest.Reason(reason).label,
-            sum(by_status.values()),
-            by_status[Status.AGREED],
-            by_status[Status.REFUSED],
-            by_status[Status.AWAITING],
+    tally = Tally()
+    table_rows = []
+    for reason, by_status in counts.items():
+        answers = [
+            tally.count(("extensions", reason, status), by_status[status])
+            for status in (Status.AGREED, Status.REFUSED, Status.AWAITING)
         ]
-        for reason, by_status in counts.items()
-    ]
-    return Table(
+        requested = tally.count(("extensions", reason), sum(by_status.values()))
+        tally.adds_up(answers, to=requested)
+        table_rows.append([ExtensionRequest.Reason(reason).label, requested, *answers])
+    table = Table(
         "extensions",
         "Extensions requested in the period",
         ["Reason", "Requested", "Agreed", "Refused", "Awaiting answers"],
         table_rows,
     )
+    return tally.publish([table])[0]
 
 
 def outcomes_report(cases, period, scope):
-    finished = finished_by_month(cases, period)
+    figures = case_figures(cases, period, scope)
     return [
-        stages_table(cases, period),
-        *outcome_tables(finished),
-        outcomes_by_month_table(finished),
+        figures["stages"],
+        figures["outcomes"],
+        figures["managed-move-share"],
+        figures["outcomes-by-month"],
         extensions_table(cases, period),
     ]
 
@@ -228,7 +298,7 @@ def outcomes_report(cases, period, scope):
 # --- Managed moves per school ----------------------------------------------
 
 
-def moves_report(cases, period, scope):
+def moves_table(tally, cases, period, scope, moved):
     moves = cases.filter(state=State.MANAGED_MOVE, closed_on__range=period)
     directions = []
     for direction, school in (("in", "receiving_school"), ("out", "home_school")):
@@ -246,46 +316,62 @@ def moves_report(cases, period, scope):
             .order_by()
         )
     by_school = {}
-    total_in = 0
     for row in directions[0].union(directions[1], all=True):
         school = by_school.setdefault(
             row["school_id"],
             {"name": row["name"], "urn": row["urn"], "in": 0, "out": 0},
         )
         school[row["direction"]] += row["n"]
-        if row["direction"] == "in":
-            total_in += row["n"]
-    schools = sorted(by_school.values(), key=lambda s: (-s["in"], -s["out"], s["name"]))
     rows = [
-        [s["name"], s["urn"], s["in"], s["out"], percent(s["in"], total_in)]
-        for s in schools
+        [
+            school["name"],
+            school["urn"],
+            tally.count(("moved in", school_id), school["in"]),
+            tally.count(("moved out", school_id), school["out"]),
+        ]
+        for school_id, school in by_school.items()
     ]
-    charted = schools[:SCHOOLS_IN_THE_CHART]
-    chart = bar_chart(
-        id="moves-chart",
-        title="Managed moves in and out per school",
-        description=(
-            f"The {len(charted)} schools that took the most managed moves in "
-            "the period: for each, the moves in and the moves out. The table "
-            "beside it gives the same numbers for every school."
+    ins, outs = [row[2] for row in rows], [row[3] for row in rows]
+    # A column that counts every managed move counts the same moves as the
+    # outcomes report: one figure. Otherwise its total shows in no table,
+    # but the shares give the one for moves in away.
+    total_in = tally.adds_up(ins, to=moved if _sum(ins) == moved.n else None)
+    total_out = tally.adds_up(outs, to=moved if _sum(outs) == moved.n else None)
+    if total_in.n + total_out.n == moved.n:
+        # No move has both its schools here (as for one school's own
+        # figures), so each move is counted once, in or out.
+        tally.adds_up([total_in, total_out], to=moved)
+    for row in rows:
+        row.append(tally.derived(percent(row[2].n, total_in.n), row[2], total_in))
+    return Table(
+        "moves-per-school",
+        "Managed moves in and out per school",
+        ["School", "URN", "Moved in", "Moved out", "Share of all moves in"],
+        rows,
+        charted=TableChart(
+            id="moves-chart",
+            title="Managed moves in and out per school",
+            description=(
+                f"The first {SCHOOLS_IN_THE_CHART} schools in the table, "
+                "those that took the most managed moves in the period: for "
+                "each, the moves in and the moves out. The table beside it "
+                "gives the same numbers for every school."
+            ),
+            columns=[("Moved in", 2), ("Moved out", 3)],
+            most_rows=SCHOOLS_IN_THE_CHART,
         ),
-        labels=[s["name"] for s in charted],
-        series=[
-            ("Moved in", [s["in"] for s in charted]),
-            ("Moved out", [s["out"] for s in charted]),
-        ],
+        shown=SCHOOLS_ON_THE_PAGE,
+        numeric_from=2,
+        order=lambda row: (most_first(row[2]), most_first(row[3]), row[0]),
     )
-    return [
-        Table(
-            "moves-per-school",
-            "Managed moves in and out per school",
-            ["School", "URN", "Moved in", "Moved out", "Share of all moves in"],
-            rows,
-            chart=chart if charted else None,
-            shown=SCHOOLS_ON_THE_PAGE,
-            numeric_from=2,
-        )
-    ]
+
+
+def moves_report(cases, period, scope):
+    return [case_figures(cases, period, scope)["moves-per-school"]]
+
+
+def _sum(counts):
+    return sum(count.n for count in counts)
 
 
 # --- Time in each stage -----------------------------------------------------
@@ -352,85 +438,87 @@ def time_in_stage_report(cases, period, scope):
             left_out += n
             continue
         days[state][counted] = days[state].get(counted, 0) + n
+    # Stays share no total with another figure: a tally of their own.
+    tally = Tally()
     rows = []
     for state in TIMED_STAGES:
+        stays = tally.count(("stays", state), sum(days[state].values()))
         middle = median(days[state])
-        rows.append(
-            [
-                State(state).label,
-                sum(days[state].values()),
-                "–" if middle is None else _whole_or_half(middle),
-            ]
-        )
+        middle = "–" if middle is None else _whole_or_half(middle)
+        rows.append([State(state).label, stays, tally.derived(middle, stays)])
     note = (
         "School days are counted on the county calendar, from the day a case "
         "entered a stage to the day before it left. Only stays that ended in "
         "the period are counted."
     )
     if left_out:
+        how_many = "Fewer than 5" if is_small(left_out) else left_out
         note += (
-            f" {left_out} stay{'s' if left_out != 1 else ''} fell in an academic "
-            "year with no county term dates and "
-            f"{'are' if left_out != 1 else 'is'} left out: add the term dates "
-            "under Calendars to count them."
+            f" {how_many} stays fell in an academic year with no county term "
+            "dates and are left out: add the term dates under Calendars to "
+            "count them."
         )
-    return [
-        Table(
-            "time-in-stage",
-            "Median school days in each stage",
-            ["Stage", "Stays that ended in the period", "Median school days"],
-            rows,
-            note=note,
-        )
-    ]
+    table = Table(
+        "time-in-stage",
+        "Median school days in each stage",
+        ["Stage", "Stays that ended in the period", "Median school days"],
+        rows,
+        note=note,
+    )
+    return tally.publish([table])
 
 
 # --- Disproportion ------------------------------------------------------------
 
 
-def disproportion_report(cases, period, scope):
-    rows = (
-        live_in(cases, period)
-        .values_list("pupil__sen_status", "pupil__in_care", "state")
-        .annotate(n=Count("pk"))
-    )
-    by_sen = {status: _Group() for status in Pupil.SenStatus.values}
-    by_care = {True: _Group(), False: _Group()}
-    for sen_status, in_care, state, n in rows:
+def disproportion_tables(tally, live, now_at, open_total):
+    by_sen = {status: _Group(("sen", status)) for status in Pupil.SenStatus.values}
+    by_care = {True: _Group(("in care",)), False: _Group(("not in care",))}
+    for sen_status, in_care, state, n in live:
         for group in (by_sen[sen_status], by_care[in_care]):
             group.add(state, n)
-    total = sum(group.cases for group in by_care.values())
+    sen_rows = [
+        by_sen[status].row(tally, Pupil.SenStatus(status).label, open_total)
+        for status in Pupil.SenStatus.values
+    ]
+    care_rows = [
+        by_care[True].row(tally, "In care", open_total),
+        by_care[False].row(tally, "Not in care", open_total),
+    ]
+    # Each column adds up to a figure of the stages table.
+    columns = [
+        (1, open_total),
+        (3, now_at[State.MANAGED_MOVE]),
+        (4, now_at[State.ENDED]),
+    ]
+    for rows in (sen_rows, care_rows):
+        for column, total in columns:
+            tally.adds_up([row[column] for row in rows], to=total)
     header = ["Group", "Cases", "Share of cases", "Managed moves", "Ended early"]
-    note = (
-        "Counts from 1 to 4 are shown as “fewer than 5”, and the shares of "
-        "those groups are left out, so that no child can be recognised."
-    )
     return [
         Table(
             "by-sen-status",
             "Cases open in the period by SEN status",
             header,
-            [
-                by_sen[status].row(Pupil.SenStatus(status).label, total)
-                for status in Pupil.SenStatus.values
-            ],
-            note=note,
+            sen_rows,
         ),
         Table(
             "by-care",
             "Cases open in the period by whether the pupil is in care",
             header,
-            [
-                by_care[True].row("In care", total),
-                by_care[False].row("Not in care", total),
-            ],
-            note=note,
+            care_rows,
         ),
     ]
 
 
+def disproportion_report(cases, period, scope):
+    figures = case_figures(cases, period, scope)
+    return [figures["by-sen-status"], figures["by-care"]]
+
+
 class _Group:
-    def __init__(self):
+    def __init__(self, key):
+        self.key = key
         self.cases = self.moved = self.ended = 0
 
     def add(self, state, n):
@@ -440,14 +528,14 @@ class _Group:
         elif state == State.ENDED:
             self.ended += n
 
-    def row(self, label, total):
-        small = 0 < self.cases < SMALL_GROUP
+    def row(self, tally, label, total):
+        cases = tally.count((*self.key, "cases"), self.cases)
         return [
             label,
-            shown(self.cases),
-            "–" if small else percent(self.cases, total),
-            shown(self.moved),
-            shown(self.ended),
+            cases,
+            tally.derived(percent(self.cases, total.n), cases, total),
+            tally.count((*self.key, "managed moves"), self.moved),
+            tally.count((*self.key, "ended early"), self.ended),
         ]
 
 

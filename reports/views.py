@@ -69,6 +69,12 @@ def report_csv(request, slug, table):
 
 
 def _queue_or_404(request, slug):
+    """
+    The Fair Access team's work queues are lists of named cases, not
+    statistics: each row is a case the officer is entitled to open and must
+    act on, so nothing in them is withheld (reports.suppression is for
+    figures about groups). Only the team may see them.
+    """
     if not request.user.is_fair_access:
         raise Http404("Only the Fair Access team has these queues")
     queue = QUEUES_BY_SLUG.get(slug)

@@ -236,3 +236,103 @@ def many_cases(cast, n, first_serial=1000):
             rows.append(model(**values, history_date=on(d(day)), history_type="~"))
     model.objects.bulk_create(rows)
     return cases
+
+
+def county(cast):
+    """
+    Twenty-two cases open in 2025-26, enough for some figures to be
+    published and some not, all opened on 8 September 2025:
+
+        stage now       cases  no SEN / SEN support / EHC assessment  in care
+        managed move      7        5  /     2      /     0               1
+        ended early       5        2  /     2      /     1               0
+        not proceeding    1        1  /     0      /     0               0
+        active            6        2  /     2      /     2               2
+        planning          3        2  /     0      /     1               0
+
+    The managed moves all went to Receiving Academy: five from Home Academy
+    closed on 20 November, two from Other Academy on 10 February. The five
+    placements ended early on 5 December, three for engagement and two by
+    family choice; the case not proceeding closed on 1 October. On the
+    active placements, eight extension requests: for behaviour five agreed
+    and two refused, for engagement one awaiting answers.
+    """
+    h, r, o = cast.home_school, cast.receiving_school, cast.other_school
+    none = Pupil.SenStatus.NONE
+    support = Pupil.SenStatus.SEN_SUPPORT
+    assessment = Pupil.SenStatus.EHC_ASSESSMENT
+    groups = [
+        # (how many, state, closed on, home, receiving, SEN status, in care)
+        (1, State.MANAGED_MOVE, "2025-11-20", h, r, none, True),
+        (2, State.MANAGED_MOVE, "2025-11-20", h, r, none, False),
+        (2, State.MANAGED_MOVE, "2025-11-20", h, r, support, False),
+        (2, State.MANAGED_MOVE, "2026-02-10", o, r, none, False),
+        (2, State.ENDED, "2025-12-05", h, r, none, False),
+        (2, State.ENDED, "2025-12-05", h, r, support, False),
+        (1, State.ENDED, "2025-12-05", h, r, assessment, False),
+        (1, State.NOT_PROCEEDING, "2025-10-01", h, None, none, False),
+        (2, State.ACTIVE, None, h, o, none, False),
+        (1, State.ACTIVE, None, h, o, support, False),
+        (1, State.ACTIVE, None, h, o, support, True),
+        (1, State.ACTIVE, None, h, o, assessment, False),
+        (1, State.ACTIVE, None, h, o, assessment, True),
+        (2, State.PLANNING, None, o, None, none, False),
+        (1, State.PLANNING, None, o, None, assessment, False),
+    ]
+    made = []
+    for how_many, state, closed, home, receiving, sen_status, in_care in groups:
+        for _ in range(how_many):
+            made.append(
+                case(
+                    cast,
+                    serial=100 + len(made),
+                    state=state,
+                    opened="2025-09-08",
+                    closed=closed,
+                    home=home,
+                    receiving=receiving,
+                    sen_status=sen_status,
+                    in_care=in_care,
+                )
+            )
+
+    ended = [one for one in made if one.state == State.ENDED]
+    reasons = ["engagement"] * 3 + ["family_choice"] * 2
+    for one, reason in zip(ended, reasons, strict=True):
+        review = ReviewMeeting.objects.create(
+            case=one, scheduled_for=one.closed_on, held_on=one.closed_on
+        )
+        Outcome.objects.create(
+            case=one,
+            review=review,
+            reason=reason,
+            evidence="Evidence",
+            last_day_on=one.closed_on,
+            return_on=one.closed_on,
+            successes="Successes",
+            pupil_voice="Voice",
+            family_voice="Voice",
+            completed_by=cast.receiving_staff,
+        )
+
+    active = [one for one in made if one.state == State.ACTIVE]
+    requests = [
+        *[(one, "behaviour", "agreed", "2026-01-14") for one in active[:5]],
+        *[(one, "behaviour", "refused", "2026-02-04") for one in active[:2]],
+        (active[5], "engagement", "awaiting", "2026-02-25"),
+    ]
+    for one, reason, status, day in requests:
+        review = ReviewMeeting.objects.create(
+            case=one, scheduled_for=d(day), held_on=d(day)
+        )
+        ExtensionRequest.objects.create(
+            case=one,
+            review=review,
+            reason=reason,
+            status=status,
+            request="More time",
+            extra_school_days=10,
+            requested_on=d(day),
+            requested_by=cast.receiving_staff,
+        )
+    return made

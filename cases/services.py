@@ -694,7 +694,8 @@ def signature_record(
     is_carer = party == AgreementSignature.Party.PARENT_CARER
     if is_carer and (carer is None or carer.pupil_id != case.pupil_id):
         raise CaseRuleError("Choose which parent or carer signed", field="party")
-    if current_version(case, KIND_FOR_DOCUMENT[document]) is None:
+    version = current_version(case, KIND_FOR_DOCUMENT[document])
+    if version is None:
         raise CaseRuleError(
             f"The {document.label} has not been prepared yet, so it cannot be signed"
         )
@@ -703,9 +704,20 @@ def signature_record(
         raise CaseRuleError(
             "This party has already signed the current version", field="party"
         )
+    name = _signer_name(case, party, carer, signed_by_name)
     if method == AgreementSignature.Method.PAPER and not scan:
         raise CaseRuleError("Upload a scan of the signed paper copy", field="scan")
     _not_in_future(signed_on, "signed_on")
+    # The signature counts for the current version, so it cannot predate it.
+    prepared_on = timezone.localdate(version.created_at)
+    if signed_on < prepared_on:
+        raise CaseRuleError(
+            f"Enter a date on or after {prepared_on:%A %-d %B %Y}, when this "
+            f"version of the {document.label} was prepared: nobody can sign it "
+            "before it exists. A copy signed earlier is of an older version, so "
+            "ask them to sign the current one",
+            field="signed_on",
+        )
     if scan:
         _upload_room_check(case, scan, "scan")
 
@@ -714,7 +726,7 @@ def signature_record(
         document=document,
         party=party,
         carer=carer if is_carer else None,
-        signed_by_name=signed_by_name,
+        signed_by_name=name,
         signed_on=signed_on,
         method=method,
         recorded_by=user,
@@ -729,6 +741,43 @@ def signature_record(
         f"{signature.get_document_display()} signed: {signature.get_party_display()}",
     )
     return signature
+
+
+def _signer_name(case, party, carer, typed):
+    """
+    The name kept with a signature recorded by staff. A parent, carer or
+    the pupil signs in the name the case holds for them; for a school, it
+    is the member of staff who signed, as typed. Text with no letters, or
+    with the digits, underscores or colons of an internal key such as
+    "parent_carer:4", is refused.
+    """
+    Party = AgreementSignature.Party
+    if party == Party.PARENT_CARER:
+        name = carer.full_name
+        refusal = CaseRuleError(
+            "Add the full name of this parent or carer to their details, then "
+            "record their signature",
+            field="party",
+        )
+    elif party == Party.PUPIL:
+        name = case.pupil.legal_name
+        refusal = CaseRuleError("Add the pupil's legal name first", field="party")
+    else:
+        name = typed
+        home = party == Party.HOME_SCHOOL
+        school = case.home_school if home else case.receiving_school
+        refusal = CaseRuleError(
+            f"Enter the name of the person who signed for {school.name}, as "
+            "written on the paper copy",
+            field="signed_by_name",
+        )
+    name = " ".join(name.split())
+    is_a_name = any(c.isalpha() for c in name) and not any(
+        c.isdigit() or c in "_:@" for c in name
+    )
+    if not is_a_name:
+        raise refusal
+    return name
 
 
 # The placement

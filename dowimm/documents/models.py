@@ -132,6 +132,9 @@ class Signature(models.Model):
     )
     method = models.CharField(max_length=20, choices=Method.choices)
     signed_at = models.DateTimeField(default=timezone.now)
+    # The date written on a signature given on paper. For those, signed_at
+    # is only when staff recorded it.
+    signed_on = models.DateField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.TextField(blank=True)
     # The PDF this person signed: the version's, frozen before any signature.
@@ -164,3 +167,32 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.get_party_display()} on {self.version}"
+
+
+class FamilyCopy(models.Model):
+    """
+    The signed PDF emailed to one parent or carer, in a message of its own
+    so that nobody sees another person's address. Made when the version is
+    signed by everyone; `sent_at` is set in the transaction that sends it.
+    """
+
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="family_copies"
+    )
+    carer = models.ForeignKey(
+        "cases.ParentCarer", on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "pk"]
+        constraints = [
+            # Two carers sharing an address get one copy between them.
+            models.UniqueConstraint(
+                fields=["version", "email"], name="one_family_copy_per_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Signed copy of {self.version} for carer {self.carer_id}"

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -24,7 +24,12 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from cases.models import AgreementSignature, Case
 from dowimm.documents import pdf, tasks
 from dowimm.documents.kinds import KINDS
-from dowimm.documents.models import DocumentVersion, Signature, SigningLink
+from dowimm.documents.models import (
+    DocumentVersion,
+    FamilyCopy,
+    Signature,
+    SigningLink,
+)
 from dowimm.documents.selectors import (
     KIND_FOR_DOCUMENT,
     awaited_parties,
@@ -143,11 +148,14 @@ def _signature_add(version, *, party, carer_id, signer_name, method, **details):
         raise DocumentError("This person is not asked to sign this document")
     if key in signed_keys(version):
         raise DocumentError("This signature is already recorded")
+    signer_name = unicodedata.normalize("NFC", " ".join(signer_name.split()))
+    if not signer_name:
+        raise DocumentError("A signature needs the name of the person who signed")
     signature = Signature.objects.create(
         version=version,
         party=party,
         carer_id=carer_id,
-        signer_name=unicodedata.normalize("NFC", signer_name.strip()),
+        signer_name=signer_name,
         method=method,
         pdf_sha256=version.pdf_sha256,
         **details,
@@ -198,11 +206,17 @@ def signature_sign_in_app(*, version_id, user, ip_address, user_agent):
     party = staff_party(user, case)
     if party is None:
         raise DocumentError("Only staff of the two schools sign for them")
+    # A username is an account's key, not a name to put on a signed copy.
+    if not user.get_full_name():
+        raise DocumentError(
+            "Your account has no name on it. Ask an administrator to add your "
+            "name, then sign."
+        )
     signature = _signature_add(
         version,
         party=party,
         carer_id=None,
-        signer_name=user.get_full_name() or user.get_username(),
+        signer_name=user.get_full_name(),
         method=Signature.Method.IN_APP,
         signer_user=user,
         ip_address=ip_address,
@@ -238,6 +252,7 @@ def _paper_signature_attach(version, paper):
         carer_id=paper.carer_id,
         signer_name=paper.signed_by_name,
         method=Signature.Method.PAPER if paper.scan else Signature.Method.RECORDED,
+        signed_on=paper.signed_on,
         signer_user=paper.recorded_by,
         paper_signature=paper,
     )
@@ -516,11 +531,14 @@ def signing_link_renew(*, token, site_url):
 
 @transaction.atomic
 def version_finalise(*, version_id):
-    """The signed PDF: the version with its signature page. Runs once."""
+    """
+    The signed PDF: the version with its signature page, and a copy due to
+    each parent or carer. Runs once.
+    """
     version = DocumentVersion.objects.select_for_update().get(pk=version_id)
     if version.signed_pdf_sha256 or not version.signed_at:
         return version
-    signatures = list(version.signatures.all())
+    signatures = list(version.signatures.select_related("signer_user"))
     for signature in signatures:
         signature.party_label = party_label(
             version, signature.party, signature.carer_id
@@ -532,8 +550,28 @@ def version_finalise(*, version_id):
     )
     version.signed_pdf_sha256 = pdf.sha256_of(data)
     version.save()
+    FamilyCopy.objects.bulk_create(
+        FamilyCopy(version=version, carer=carer, email=email)
+        for carer, email in family_recipients(version)
+    )
     transaction.on_commit(lambda: tasks.version_send.delay(version.pk))
     return version
+
+
+def family_recipients(version):
+    """
+    (carer, email) for each parent or carer with parental responsibility
+    who is a party to the version and has an email address; an address two
+    carers share, once.
+    """
+    signing = {p["carer_id"] for p in version.parties if p["carer_id"] is not None}
+    carers = version.case.pupil.carers.filter(
+        pk__in=signing, has_parental_responsibility=True
+    ).exclude(email="")
+    recipients = {}
+    for carer in carers:
+        recipients.setdefault(carer.email.casefold(), (carer, carer.email))
+    return list(recipients.values())
 
 
 def delivery_recipients(case):
@@ -549,13 +587,38 @@ def delivery_recipients(case):
     return recipients
 
 
-@transaction.atomic
 def version_send(*, version_id):
     """
-    Email the signed PDF, once. The sent marker is saved in the transaction
-    that sends, so a failed send leaves nothing marked and a retry sends;
-    a send that succeeded is never repeated.
+    Email the signed PDF: one message to the Fair Access team and the
+    schools, and one to each parent or carer. Each is marked sent in the
+    transaction that sends it, so a failed send leaves it unmarked for a
+    retry, and a send that succeeded is never repeated. True when anything
+    was sent.
     """
+    sent = _staff_copy_send(version_id)
+    copies = FamilyCopy.objects.filter(version_id=version_id, sent_at__isnull=True)
+    for copy_id in copies.values_list("pk", flat=True):
+        sent = _family_copy_send(copy_id) or sent
+    return sent
+
+
+def _signed_copy_message(version, *, subject, template, to):
+    context = {
+        "version": version,
+        "case": version.case,
+        "authority_name": settings.AUTHORITY_NAME,
+    }
+    message = EmailMessage(
+        subject=subject, body=render_to_string(template, context), to=to
+    )
+    name = KINDS[version.kind].file_name(version.case, signed=True)
+    with version.signed_pdf.open("rb") as signed:
+        message.attach(name, signed.read(), "application/pdf")
+    return message
+
+
+@transaction.atomic
+def _staff_copy_send(version_id):
     version = (
         DocumentVersion.objects.select_for_update()
         .select_related("case")
@@ -565,22 +628,12 @@ def version_send(*, version_id):
         return False
     case = version.case
     recipients = delivery_recipients(case)
-    spec = KINDS[version.kind]
-    context = {
-        "version": version,
-        "case": case,
-        "authority_name": settings.AUTHORITY_NAME,
-    }
-    message = EmailMessage(
+    _signed_copy_message(
+        version,
         subject=f"Signed {version.title}: {case.reference}",
-        body=render_to_string("documents/email/signed_document.txt", context),
+        template="documents/email/signed_document.txt",
         to=recipients,
-    )
-    with version.signed_pdf.open("rb") as signed:
-        message.attach(
-            spec.file_name(case, signed=True), signed.read(), "application/pdf"
-        )
-    message.send()
+    ).send()
     version.sent_at = timezone.now()
     version.sent_to = ", ".join(recipients)
     version.save(update_fields=["sent_at", "sent_to"])
@@ -592,7 +645,41 @@ def version_send(*, version_id):
     return True
 
 
+@transaction.atomic
+def _family_copy_send(copy_id):
+    family_copy = (
+        FamilyCopy.objects.select_for_update(of=("self",))
+        .select_related("version__case", "carer")
+        .get(pk=copy_id)
+    )
+    if family_copy.sent_at:
+        return False
+    version = family_copy.version
+    # The subject names neither the document nor the child: others may see
+    # a family's inbox.
+    _signed_copy_message(
+        version,
+        subject=f"Your signed copy of a document from {settings.AUTHORITY_NAME}",
+        template="documents/email/signed_document_family.txt",
+        to=[family_copy.email],
+    ).send()
+    family_copy.sent_at = timezone.now()
+    family_copy.save(update_fields=["sent_at"])
+    _note_on_case(
+        version.case,
+        None,
+        f"Signed {version.title} emailed to {family_copy.carer.full_name}",
+    )
+    return True
+
+
 def versions_due_to_send():
-    return DocumentVersion.objects.filter(
-        signed_pdf_sha256__gt="", sent_at__isnull=True
-    ).values_list("pk", flat=True)
+    """Signed versions with a copy, for staff or for family, still to send."""
+    unsent_copies = FamilyCopy.objects.filter(
+        version=OuterRef("pk"), sent_at__isnull=True
+    )
+    return (
+        DocumentVersion.objects.filter(signed_pdf_sha256__gt="")
+        .filter(Q(sent_at__isnull=True) | Exists(unsent_copies))
+        .values_list("pk", flat=True)
+    )

@@ -77,6 +77,8 @@ def detail(request, pk, kind):
         "version": version,
         "versions": versions,
         "signed": _labelled(version),
+        "show_recorder": True,
+        "family_copies": _family_copies(version),
         "awaited": awaited,
         "can_sign": bool(
             version
@@ -92,10 +94,16 @@ def detail(request, pk, kind):
     return render(request, "documents/detail.html", context)
 
 
+def _family_copies(version):
+    if version is None:
+        return []
+    return version.family_copies.select_related("carer")
+
+
 def _labelled(version):
     if version is None:
         return []
-    signatures = list(version.signatures.all())
+    signatures = list(version.signatures.select_related("signer_user"))
     for signature in signatures:
         signature.party_label = party_label(
             version, signature.party, signature.carer_id
@@ -368,6 +376,8 @@ def verify(request):
             "signed": signed,
             "title": version.title if version else "",
             "reference": version.case.reference if version else "",
+            "replaced": bool(version and version.superseded_at),
+            "signed_by_everyone": bool(version and version.signed_at),
         }
     context = {
         "form": form,

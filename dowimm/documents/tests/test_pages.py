@@ -3,12 +3,19 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases import services as case_services
+from cases.models import AgreementSignature
 from dowimm.documents.models import DocumentVersion
 from dowimm.documents.selectors import current_version
-from dowimm.documents.tests.factories import TODAY, sign_everyone_on_paper
+from dowimm.documents.tests.factories import (
+    TODAY,
+    sign_everyone_on_paper,
+    sign_on_paper,
+)
 
 pytestmark = pytest.mark.django_db
 
+Party = AgreementSignature.Party
 AGREEMENT = DocumentVersion.Kind.AGREEMENT
 
 
@@ -33,8 +40,90 @@ def test_verify_finds_the_signed_copy_and_names_only_reference_and_document(
     assert "This document is on record" in page
     assert f"DOWIMM Agreement, case {agreement_case.reference}" in page
     assert f"signed copy of version {version.number}" in page
+    assert "It is the current version." in page
+    assert "replaced" not in page
     assert "Rowan" not in page
     assert "Academy" not in page
+
+
+def contact_change(cast, case, django_capture_on_commit_callbacks):
+    """A change the agreement shows, so a new version replaces the current."""
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case_services.named_contact_record(
+            case_id=case.pk,
+            user=cast.receiving_staff,
+            side="receiving",
+            name="Sam Okoro, head of year",
+            email="s.okoro@receiving.invalid",
+        )
+
+
+def verified(client, data):
+    page = client.post(reverse("documents:verify"), upload(data)).content.decode()
+    assert "This document is on record" in page
+    for detail in ("Rowan", "Testpupil", "Morgan", "Academy", "Okoro"):
+        assert detail not in page
+    return " ".join(page.split())
+
+
+def test_verify_says_the_current_version_is_not_yet_signed_by_everyone(
+    client, cast, agreement_case, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sign_on_paper(cast, agreement_case, Party.HOME_SCHOOL)
+    version = current_version(agreement_case, AGREEMENT)
+
+    page = verified(client, version.pdf.read())
+
+    assert f"It is version {version.number} as prepared for signing" in page
+    assert "It is the current version, but not everyone has signed it yet" in page
+
+
+def test_verify_says_a_replaced_version_was_never_signed_by_everyone(
+    client, cast, agreement_case, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sign_on_paper(cast, agreement_case, Party.HOME_SCHOOL)
+    replaced = current_version(agreement_case, AGREEMENT)
+    contact_change(cast, agreement_case, django_capture_on_commit_callbacks)
+
+    page = verified(client, replaced.pdf.read())
+
+    assert (
+        f"A later version has replaced version {replaced.number}, so this is not "
+        "the version that applies. It was never signed by everyone."
+    ) in page
+    assert "Ask the school or the Fair Access team for the current version" in page
+    assert "It is the current version" not in page
+
+
+def test_verify_says_a_signed_copy_was_later_replaced(
+    client, cast, agreement_case, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sign_everyone_on_paper(cast, agreement_case)
+    signed = current_version(agreement_case, AGREEMENT)
+    contact_change(cast, agreement_case, django_capture_on_commit_callbacks)
+
+    page = verified(client, signed.signed_pdf.read())
+
+    assert f"It is the signed copy of version {signed.number}" in page
+    assert (
+        f"A later version has replaced version {signed.number}, so this is not "
+        "the version that applies. Everyone signed it before it was replaced."
+    ) in page
 
 
 def test_verify_says_when_a_pdf_matches_nothing(client, agreement_case):

@@ -233,3 +233,39 @@ def test_staff_sign_for_their_own_school(client, cast, agreement_case):
     assert signature.method == Signature.Method.IN_APP
     assert signature.ip_address == "10.0.0.7"
     assert signature.user_agent == "Desk browser"
+
+
+def test_the_signing_pages_say_who_is_emailed_the_signed_copy(
+    client, link, settings, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(TODAY, tick=False):
+        code = ask_for_code(client, link, settings, django_capture_on_commit_callbacks)
+        client.post(f"{link}code/", {"code": code})
+        document = client.get(f"{link}document/").content.decode()
+        done = client.get(reverse("documents:signing_done")).content.decode()
+
+    assert (
+        "When everyone has signed, we email the signed copy to each parent or "
+        "carer with parental responsibility who has an email address on the "
+        "school's records, to both schools and to the Fair Access and Exclusions "
+        "Team at Norfolk County Council."
+    ) in " ".join(document.split())
+    assert "send everyone a copy" not in document
+    assert (
+        "we will email the signed copy to each parent or carer with parental "
+        "responsibility who has an email address"
+    ) in done
+
+
+def test_staff_sign_in_their_own_name_never_their_username(
+    client, cast, agreement_case
+):
+    url = reverse("documents:sign", args=[agreement_case.pk, "agreement"])
+    cast.receiving_staff.first_name = cast.receiving_staff.last_name = ""
+    cast.receiving_staff.save()
+    client.force_login(cast.receiving_staff)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.post(url, {"confirm": "on"}).content.decode()
+
+    assert "Your account has no name on it" in page
+    assert not current_version(agreement_case, AGREEMENT).signatures.exists()

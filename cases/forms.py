@@ -431,7 +431,10 @@ class SignatureForm(GovForm):
         error_messages={"required": "Select who signed"},
     )
     signed_by_name = text(
-        "Name of the person who signed", error="Enter the name of the person who signed"
+        "Name of the member of staff who signed",
+        required=False,
+        help_text="For a school's signature only. A parent, carer or the pupil "
+        "signs in the name the case holds for them.",
     )
     signed_on = SchoolDateField(what="the date of signing", label="Date signed")
     scan = forms.FileField(

@@ -473,13 +473,22 @@ class StartForm(GovForm):
     )
 
 
-def signature_choices(case, awaited):
-    """Awaited signatories as {form key: (label, party, carer)}."""
+def signature_choices(case, awaited, user):
+    """
+    Awaited signatories whose paper signature `user` may record, as {form
+    key: (label, party, carer)}: a school's only by that school's staff.
+    """
     Party = AgreementSignature.Party
     carers = {carer.pk: carer for carer in case.pupil.carers.all()}
+    schools = {
+        Party.HOME_SCHOOL: case.home_school_id,
+        Party.RECEIVING_SCHOOL: case.receiving_school_id,
+    }
     choices = {}
     for party, carer_id in awaited:
         carer = carers.get(carer_id)
+        if party in schools and schools[party] != user.school_id:
+            continue
         if party == Party.HOME_SCHOOL:
             label = f"Home school: {case.home_school.name}"
         elif party == Party.RECEIVING_SCHOOL:

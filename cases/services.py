@@ -699,6 +699,16 @@ def signature_record(
         raise CaseRuleError(
             f"The {document.label} has not been prepared yet, so it cannot be signed"
         )
+    Party = AgreementSignature.Party
+    school = {
+        Party.HOME_SCHOOL: case.home_school,
+        Party.RECEIVING_SCHOOL: case.receiving_school,
+    }.get(party)
+    if school is not None and user.school_id != school.pk:
+        raise CaseRuleError(
+            f"Only staff of {school.name} can sign for it or record its signature",
+            field="party",
+        )
     signer = (party, carer.pk if is_carer else None)
     if signer not in signatures_awaited(case, document):
         raise CaseRuleError(

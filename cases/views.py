@@ -510,7 +510,9 @@ def signature_add(request, pk):
 def signature_form_page(request, pk, document):
     """Record a signature, given in the app or on paper, on `document`."""
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
-    parties = forms.signature_choices(case, signatures_awaited(case, document))
+    parties = forms.signature_choices(
+        case, signatures_awaited(case, document), request.user
+    )
     form = forms.SignatureForm(
         request.POST or None, request.FILES or None, parties=parties
     )

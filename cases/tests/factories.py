@@ -264,7 +264,9 @@ class Cast:
         ):
             services.signature_record(
                 case_id=case.pk,
-                user=self.home_staff,
+                user=self.receiving_staff
+                if party == Party.RECEIVING_SCHOOL
+                else self.home_staff,
                 party=party,
                 carer=signer,
                 signed_by_name="A Signer",

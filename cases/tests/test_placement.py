@@ -261,30 +261,27 @@ def test_each_review_confirms_the_next(cast, active):
     assert upcoming.scheduled_for == datetime.date(2025, 11, 14)
 
 
+def next_reviews_after_the_first(cast, booked, next_on):
+    """The reviews still to come once the first review sets the next."""
+    with at(PLANNED):
+        case = cast.active_case(PLANNED, START, reviews=[FIRST_REVIEW, *booked])
+    hold_review(cast, case, FIRST_REVIEW, Decision.CONTINUE, next_on=next_on)
+    upcoming = case.reviews.filter(held_on__isnull=True)
+    return case, [review.scheduled_for for review in upcoming]
+
+
 def test_the_next_review_takes_the_place_of_reviews_booked_before_it(cast):
     # Booked at planning: Fri 24 Oct, Fri 7 Nov, Fri 21 Nov and Fri 5 Dec.
     # The first review fixes the next for Fri 21 Nov, so 7 Nov is not held.
-    with at(PLANNED):
-        case = cast.active_case(
-            PLANNED,
-            START,
-            reviews=[
-                FIRST_REVIEW,
-                datetime.date(2025, 11, 7),
-                datetime.date(2025, 11, 21),
-                datetime.date(2025, 12, 5),
-            ],
-        )
-
-    hold_review(
-        cast, case, FIRST_REVIEW, Decision.CONTINUE, next_on=datetime.date(2025, 11, 21)
-    )
-
-    upcoming = case.reviews.filter(held_on__isnull=True)
-    assert [r.scheduled_for for r in upcoming] == [
+    nov_7, nov_21, dec_5 = (
+        datetime.date(2025, 11, 7),
         datetime.date(2025, 11, 21),
         datetime.date(2025, 12, 5),
-    ]
+    )
+
+    case, upcoming = next_reviews_after_the_first(cast, [nov_7, nov_21, dec_5], nov_21)
+
+    assert upcoming == [nov_21, dec_5]
     assert case.history.first().history_change_reason == (
         "Review held on Fri 24 Oct 2025; next review Fri 21 Nov 2025 in place "
         "of the one booked for Fri 7 Nov 2025"
@@ -292,26 +289,15 @@ def test_the_next_review_takes_the_place_of_reviews_booked_before_it(cast):
 
 
 def test_a_next_review_between_bookings_moves_the_first_of_them(cast):
-    with at(PLANNED):
-        case = cast.active_case(
-            PLANNED,
-            START,
-            reviews=[
-                FIRST_REVIEW,
-                datetime.date(2025, 11, 7),
-                datetime.date(2025, 12, 5),
-            ],
-        )
-
-    hold_review(
-        cast, case, FIRST_REVIEW, Decision.CONTINUE, next_on=datetime.date(2025, 11, 12)
-    )
-
-    upcoming = case.reviews.filter(held_on__isnull=True)
-    assert [r.scheduled_for for r in upcoming] == [
+    nov_7, nov_12, dec_5 = (
+        datetime.date(2025, 11, 7),
         datetime.date(2025, 11, 12),
         datetime.date(2025, 12, 5),
-    ]
+    )
+
+    _, upcoming = next_reviews_after_the_first(cast, [nov_7, dec_5], nov_12)
+
+    assert upcoming == [nov_12, dec_5]
 
 
 @pytest.mark.parametrize(
@@ -650,7 +636,9 @@ def managed_move(cast, case):
         ):
             signature_record(
                 case_id=case.pk,
-                user=cast.home_staff,
+                user=cast.receiving_staff
+                if party == Party.RECEIVING_SCHOOL
+                else cast.home_staff,
                 party=party,
                 carer=signer,
                 signed_by_name="A Signer",

@@ -76,9 +76,10 @@ def plan_agreement(cast, case, *, reviews=REVIEWS, carer_email="carer@example.in
 
 
 def sign_on_paper(cast, case, party, carer=None, name="A Signer"):
+    receiving = party == AgreementSignature.Party.RECEIVING_SCHOOL
     return case_services.signature_record(
         case_id=case.pk,
-        user=cast.home_staff,
+        user=cast.receiving_staff if receiving else cast.home_staff,
         party=party,
         carer=carer,
         signed_by_name=name,

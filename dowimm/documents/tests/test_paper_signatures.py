@@ -44,16 +44,27 @@ RECORDED = datetime.datetime(2026, 12, 7, 14, 45, tzinfo=datetime.UTC)
 OFFERED = datetime.date(2025, 10, 22)
 
 
-def record_paper(cast, case, party, *, signed_on, carer=None, name="Priya Marsh"):
+def record_paper(
+    cast,
+    case,
+    party,
+    *,
+    signed_on,
+    carer=None,
+    name="Priya Marsh",
+    document=Document.DOWIMM_AGREEMENT,
+):
+    receiving = party == Party.RECEIVING_SCHOOL
     return case_services.signature_record(
         case_id=case.pk,
-        user=cast.home_staff,
+        user=cast.receiving_staff if receiving else cast.home_staff,
         party=party,
         carer=carer,
         signed_by_name=name,
         signed_on=signed_on,
         method=AgreementSignature.Method.PAPER,
         scan=ContentFile(PDF_BYTES, name="signed.pdf"),
+        document=document,
     )
 
 
@@ -225,8 +236,16 @@ def test_a_carer_signs_the_managed_move_agreement_in_their_own_name(
 
     with at(OFFERED), django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, paper_form(key, f"Signer {key}"))
-        for party in (Party.HOME_SCHOOL, Party.RECEIVING_SCHOOL, Party.PUPIL):
+        for party in (Party.HOME_SCHOOL, Party.PUPIL):
             client.post(url, paper_form(f"{party}:", "Grace Adebayo"))
+        # The receiving school's own staff record its signature.
+        record_paper(
+            cast,
+            offered,
+            Party.RECEIVING_SCHOOL,
+            signed_on=OFFERED,
+            document=Document.MANAGED_MOVE_AGREEMENT,
+        )
 
     assert response.status_code == 302
     paper = offered.signatures.get(
@@ -285,3 +304,31 @@ def test_a_carer_with_no_name_on_record_cannot_be_recorded_as_signing(
         )
 
     assert not agreement_case.signatures.exists()
+
+
+def test_only_a_schools_own_staff_record_its_signature(client, cast, agreement_case):
+    with (
+        time_machine.travel(TODAY, tick=False),
+        pytest.raises(
+            CaseRuleError,
+            match="Only staff of Receiving Academy can sign for it or record its",
+        ),
+    ):
+        case_services.signature_record(
+            case_id=agreement_case.pk,
+            user=cast.home_staff,
+            party=Party.RECEIVING_SCHOOL,
+            carer=None,
+            signed_by_name="Forged Person",
+            signed_on=PLANNED_ON,
+            method=AgreementSignature.Method.PAPER,
+            scan=ContentFile(PDF_BYTES, name="signed.pdf"),
+        )
+    assert not agreement_case.signatures.exists()
+
+    client.force_login(cast.home_staff)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("cases:signature_add", args=[agreement_case.pk]))
+    offered = page.content.decode()
+    assert "Home school: Home Academy" in offered
+    assert "Receiving school:" not in offered

@@ -168,21 +168,7 @@ def authority(cast):
     )
 
     for ended, reason in ((b, "engagement"), (c, "family_choice")):
-        review = ReviewMeeting.objects.create(
-            case=ended, scheduled_for=ended.closed_on, held_on=ended.closed_on
-        )
-        Outcome.objects.create(
-            case=ended,
-            review=review,
-            reason=reason,
-            evidence="Evidence",
-            last_day_on=ended.closed_on,
-            return_on=ended.closed_on,
-            successes="Successes",
-            pupil_voice="Voice",
-            family_voice="Voice",
-            completed_by=cast.receiving_staff,
-        )
+        ended_early(cast, ended, reason)
     for asked, reason, status, day in (
         (b, "engagement", "refused", "2025-11-14"),
         (f, "behaviour", "awaiting", "2026-02-27"),
@@ -201,6 +187,25 @@ def authority(cast):
             requested_by=cast.receiving_staff,
         )
     return {"a": a, "b": b, "c": c, "e": e, "f": f, "g": g}
+
+
+def ended_early(cast, case, reason):
+    """The review that ended `case` on its closing day, and the Outcomes Form."""
+    review = ReviewMeeting.objects.create(
+        case=case, scheduled_for=case.closed_on, held_on=case.closed_on
+    )
+    Outcome.objects.create(
+        case=case,
+        review=review,
+        reason=reason,
+        evidence="Evidence",
+        last_day_on=case.closed_on,
+        return_on=case.closed_on,
+        successes="Successes",
+        pupil_voice="Voice",
+        family_voice="Voice",
+        completed_by=cast.receiving_staff,
+    )
 
 
 def many_cases(cast, n, first_serial=1000):
@@ -299,21 +304,7 @@ def county(cast):
     ended = [one for one in made if one.state == State.ENDED]
     reasons = ["engagement"] * 3 + ["family_choice"] * 2
     for one, reason in zip(ended, reasons, strict=True):
-        review = ReviewMeeting.objects.create(
-            case=one, scheduled_for=one.closed_on, held_on=one.closed_on
-        )
-        Outcome.objects.create(
-            case=one,
-            review=review,
-            reason=reason,
-            evidence="Evidence",
-            last_day_on=one.closed_on,
-            return_on=one.closed_on,
-            successes="Successes",
-            pupil_voice="Voice",
-            family_voice="Voice",
-            completed_by=cast.receiving_staff,
-        )
+        ended_early(cast, one, reason)
 
     active = [one for one in made if one.state == State.ACTIVE]
     requests = [

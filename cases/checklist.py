@@ -459,8 +459,10 @@ def managed_move_tasks(case, cp_deadline=None):
             sent,
             "cases:cp_file_sent",
             "cases.send_cp_file",
-            status=(f"Due by {cp_deadline.due:%-d %b %Y}" if cp_deadline else "")
-            + (" – overdue" if late else ""),
+            # Once sent, the task shows as done rather than as its deadline.
+            status=""
+            if sent or not cp_deadline
+            else f"Due by {cp_deadline.due:%-d %b %Y}" + (" – overdue" if late else ""),
             overdue=late,
         ),
         Task(

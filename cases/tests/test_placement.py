@@ -678,6 +678,33 @@ def test_a_managed_move_completes_and_sets_the_cp_file_deadline(cast, active):
     assert cp_file_due(active).due == datetime.date(2025, 11, 6)
 
 
+def test_the_cp_file_task_shows_its_deadline_until_the_file_is_sent(cast, active):
+    managed_move(cast, active)
+    with at(MOVED):
+        placement.managed_move_complete(
+            case_id=active.pk, user=cast.receiving_staff, single_registration_on=MOVED
+        )
+
+    def send_task(on):
+        with at(on):
+            case = Case.objects.get(pk=active.pk)
+            tasks = stage_tasks(case, None, cp_file_due(case))
+        return next(t for t in tasks if t.title == "Send the child-protection file")
+
+    # Due Thu 6 Nov 2025 (the test above): late from Fri 7 Nov.
+    assert send_task(datetime.date(2025, 11, 7)).status == "Due by 6 Nov 2025 – overdue"
+    with at(datetime.date(2025, 11, 7)):
+        placement.cp_file_sent_record(
+            case_id=active.pk,
+            user=cast.home_dsl,
+            sent_on=datetime.date(2025, 11, 7),
+            method=ChildProtectionFileTransfer.Method.SECURE_SYSTEM,
+            contents="The whole file",
+        )
+    sent = send_task(datetime.date(2025, 11, 7))
+    assert (sent.done, sent.status, sent.overdue) == (True, "", False)
+
+
 def test_deletion_from_the_roll_is_never_backdated(cast, active):
     managed_move(cast, active)
     with at(MOVED):

@@ -374,7 +374,10 @@ def approach_add(request, pk):
 
 @login_required
 def approach_answer(request, pk, approach_pk):
-    case = get_case_or_404(request.user, pk, "cases.answer_approach")
+    try:
+        case = get_case_or_404(request.user, pk, "cases.answer_approach")
+    except Http404:
+        return _approach_answered(request, pk, approach_pk)
     approach = get_object_or_404(
         case.approaches, pk=approach_pk, school_id=request.user.school_id
     )
@@ -395,6 +398,27 @@ def approach_answer(request, pk, approach_pk):
             return redirect("cases:list")
     context = {"case": case, "form": form, "title": "Answer the approach"}
     return render(request, "cases/case_form.html", context)
+
+
+def _approach_answered(request, pk, approach_pk):
+    """
+    Back to the form of an approach this school has answered already: say
+    so, rather than that the page does not exist.
+    """
+    answer = (
+        ReceivingSchoolApproach.objects.filter(
+            pk=approach_pk, case_id=pk, school_id=request.user.school_id
+        )
+        .exclude(answer=ReceivingSchoolApproach.Answer.AWAITING)
+        .values_list("answer", flat=True)
+        .first()
+    )
+    if answer is None:
+        raise Http404("No approach waiting for this school's answer")
+    messages.info(request, "Your school has already answered this approach")
+    if answer == ReceivingSchoolApproach.Answer.ACCEPTED:
+        return redirect("cases:detail", pk)
+    return redirect("cases:list")
 
 
 @login_required

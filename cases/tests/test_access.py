@@ -251,6 +251,29 @@ def test_a_school_that_declined_no_longer_sees_the_case(client, cast):
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("accept", [True, False])
+def test_going_back_to_an_answered_approach_says_it_was_answered(client, cast, accept):
+    with time_machine.travel(TODAY, tick=False):
+        case, approach = cast.approached_case()
+        services.approach_answer(
+            approach_id=approach.pk, user=cast.receiving_staff, accept=accept, notes=""
+        )
+    answer_url = reverse("cases:approach_answer", args=[case.pk, approach.pk])
+
+    client.force_login(cast.receiving_staff)
+    response = client.get(answer_url, follow=True)
+    client.force_login(cast.other_staff)
+    elsewhere = client.get(answer_url)
+
+    case_url = reverse("cases:detail", args=[case.pk])
+    expected = case_url if accept else reverse("cases:list")
+    assert response.redirect_chain == [(expected, 302)]
+    assert "Your school has already answered this approach" in (
+        response.content.decode()
+    )
+    assert elsewhere.status_code == 404
+
+
 def test_safeguarding_details_show_only_to_dsls_the_adviser_and_fair_access(
     client, cast, planning_case
 ):

@@ -377,12 +377,15 @@ def _row(line, kind, start, end, label, academic_year):
             line, f"{label} ends on {end}, before it starts on {start}"
         )
 
-    first_weekday = next_weekday(start - ONE_DAY)
-    if kind != CalendarEntry.Kind.TERM and first_weekday > end:
+    if next_weekday(start - ONE_DAY) > end:
+        meaning = (
+            "so it has no school days"
+            if kind == CalendarEntry.Kind.TERM
+            else "when schools are closed anyway"
+        )
         raise CalendarImportError(
             line,
-            f"{label} ({format_span(start, end)}) falls only on a weekend, when "
-            "schools are closed anyway",
+            f"{label} ({format_span(start, end)}) falls only on a weekend, {meaning}",
         )
 
     match = ACADEMIC_YEAR.fullmatch(academic_year)

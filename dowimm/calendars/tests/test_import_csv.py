@@ -162,6 +162,14 @@ def test_a_training_day_only_at_a_weekend_is_refused(start, end, shown):
     )
 
 
+def test_a_term_only_at_a_weekend_is_refused():
+    assert_refused(
+        HEADER + "2026-27,term,2026-09-05,2026-09-06,Autumn term,county\n",
+        "line 2: Autumn term (5–6 Sep 2026) falls only on a weekend, so it has "
+        "no school days",
+    )
+
+
 def test_a_closure_over_a_weekend_and_a_monday_is_kept():
     import_text(
         HEADER + AUTUMN_TERM + "2025-26,closure,2025-10-04,2025-10-06,,county\n"

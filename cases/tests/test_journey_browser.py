@@ -275,6 +275,10 @@ def test_new_pupil_goes_from_eligibility_to_active_placement(
     submit(page, "Record approach")
     expect_success(page, "Approach recorded")
     expect(page.get_by_role("table")).to_contain_text(RECEIVING_SCHOOL)
+    # The demo school's office hears of it at once.
+    asked = sent_emails(settings)[-1]
+    assert asked["To"] == "office-142058@demo.invalid"
+    assert reference in asked["Subject"]
 
     # 5. The receiving school sees a referral summary without the family's
     # contact details, and accepts.

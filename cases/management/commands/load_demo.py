@@ -112,6 +112,13 @@ class Command(BaseCommand):
         for school in norwich:
             school.inclusion_adviser = users["adviser"]
             school.save(update_fields=["inclusion_adviser"])
+        # The demo schools' offices, so that the emails to a school's named
+        # contact (an approach, a signed agreement) show in the mail folder.
+        for urn in (HOME_URN, RECEIVING_URN, OTHER_URN):
+            School.objects.filter(urn=urn, named_contact_email="").update(
+                named_contact="School office",
+                named_contact_email=f"office-{urn}@demo.invalid",
+            )
 
     def load_cases(self, users):
         home = users["home-staff"]

@@ -53,6 +53,8 @@ class Monitoring:
     contact_weeks: list  # (Monday, had a contact) for each week with school days
     missing_term_dates: str = ""
     face_to_face_warning: bool = False
+    # The receiving school's calendar, loaded once for the page to reuse.
+    school_days: object = None
 
     @property
     def weeks_without_contact(self):
@@ -65,16 +67,20 @@ def placement_monitoring(case, today=None):
     until = min(today, case.expected_end_on or today)
     if case.started_on is None or until < case.started_on:
         return Monitoring(attendance=None, contact_weeks=[])
+    school_days = school_days_for(case.receiving_school)
     try:
-        school_days = school_days_for(case.receiving_school)
         return Monitoring(
             attendance=attendance(case, school_days, until),
             contact_weeks=contact_weeks(case, school_days, until, today),
             face_to_face_warning=_face_to_face_warning(case, school_days, today),
+            school_days=school_days,
         )
     except NoTermDates as missing:
         return Monitoring(
-            attendance=None, contact_weeks=[], missing_term_dates=str(missing)
+            attendance=None,
+            contact_weeks=[],
+            missing_term_dates=str(missing),
+            school_days=school_days,
         )
 
 

@@ -992,3 +992,22 @@ def test_an_ended_placement_shows_no_expected_end(cast, active, client):
 
     assert "Friday 12 December 2025" in during
     assert "Expected end" not in after
+
+
+def test_a_training_day_added_on_a_booked_review_is_flagged(cast, active, client):
+    with at(datetime.date(2025, 10, 20)):
+        calendar_entry_add(
+            user=cast.fair_access,
+            school=None,
+            kind=CalendarEntry.Kind.INSET,
+            start_date=FIRST_REVIEW,
+            end_date=FIRST_REVIEW,
+            label="Staff training day",
+        )
+        client.force_login(cast.receiving_staff)
+        page = client.get(reverse("cases:detail", args=[active.pk]))
+
+    assert (
+        "Receiving Academy is closed on the review booked for Friday 24 October "
+        "2025 (Staff training day). Agree another day"
+    ) in " ".join(page.content.decode().split())

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.tests.factories import Cast
+from dowimm.calendars.services import calendar_entry_add
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,36 @@ def test_the_case_page_shows_the_last_day_to_give_notice(client, planning_case):
     )
     assert notice in start_page.content.decode()
     assert notice in case_page.content.decode()
+
+
+def test_the_case_page_warns_of_a_booked_review_the_school_now_closes_on(
+    client, planning_case
+):
+    # Mon 3 Nov 2025 was a school day when the review was booked; the county
+    # then adds a training day on it.
+    cast, case = planning_case
+    with time_machine.travel(THU_2_OCT_2025, tick=False):
+        services.planning_meeting_record(
+            case_id=case.pk,
+            user=cast.home_staff,
+            details=PLANNED_FOR_13_OCT,
+            review_dates=[datetime.date(2025, 11, 3), datetime.date(2025, 11, 17)],
+        )
+        client.force_login(cast.home_staff)
+        before = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+        calendar_entry_add(
+            user=cast.fair_access,
+            school=None,
+            kind="inset",
+            start_date=datetime.date(2025, 11, 3),
+            end_date=datetime.date(2025, 11, 3),
+            label="Staff training day",
+        )
+        after = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    warning = (
+        "Receiving Academy is closed on the review booked for Monday 3 November "
+        "2025 (Staff training day)."
+    )
+    assert warning not in before
+    assert warning in " ".join(after.split())

@@ -173,19 +173,7 @@ def authority(cast):
         (b, "engagement", "refused", "2025-11-14"),
         (f, "behaviour", "awaiting", "2026-02-27"),
     ):
-        review = ReviewMeeting.objects.create(
-            case=asked, scheduled_for=d(day), held_on=d(day)
-        )
-        ExtensionRequest.objects.create(
-            case=asked,
-            review=review,
-            reason=reason,
-            status=status,
-            request="More time",
-            extra_school_days=10,
-            requested_on=d(day),
-            requested_by=cast.receiving_staff,
-        )
+        extension_asked(cast, asked, reason, status, day)
     return {"a": a, "b": b, "c": c, "e": e, "f": f, "g": g}
 
 
@@ -205,6 +193,23 @@ def ended_early(cast, case, reason):
         pupil_voice="Voice",
         family_voice="Voice",
         completed_by=cast.receiving_staff,
+    )
+
+
+def extension_asked(cast, case, reason, status, day):
+    """A review on `day` that asked for 10 more school days, and its answer."""
+    review = ReviewMeeting.objects.create(
+        case=case, scheduled_for=d(day), held_on=d(day)
+    )
+    ExtensionRequest.objects.create(
+        case=case,
+        review=review,
+        reason=reason,
+        status=status,
+        request="More time",
+        extra_school_days=10,
+        requested_on=d(day),
+        requested_by=cast.receiving_staff,
     )
 
 
@@ -313,17 +318,5 @@ def county(cast):
         (active[5], "engagement", "awaiting", "2026-02-25"),
     ]
     for one, reason, status, day in requests:
-        review = ReviewMeeting.objects.create(
-            case=one, scheduled_for=d(day), held_on=d(day)
-        )
-        ExtensionRequest.objects.create(
-            case=one,
-            review=review,
-            reason=reason,
-            status=status,
-            request="More time",
-            extra_school_days=10,
-            requested_on=d(day),
-            requested_by=cast.receiving_staff,
-        )
+        extension_asked(cast, one, reason, status, day)
     return made

@@ -213,7 +213,7 @@ def eligibility_lost(case):
 
 def _tell_eligibility_lost(case):
     adviser = case.home_school.inclusion_adviser
-    _email_once_saved(
+    email_once_saved(
         case,
         f"DOWIMM criteria no longer met on {case.reference}",
         f"The pupil's details on case {case.reference} ({case.get_state_display()}) "
@@ -223,14 +223,15 @@ def _tell_eligibility_lost(case):
     )
 
 
-def _email_once_saved(case, subject, body, recipients):
+def email_once_saved(case, subject, body, recipients):
     """
     Email once the change is committed; a failed send is logged and must
     not undo what was saved. Subjects name the case, never the pupil.
+    Returns whether anyone was left to email.
     """
     recipients = sorted({address for address in recipients if address})
     if not recipients:
-        return
+        return False
 
     def send():
         try:
@@ -239,6 +240,7 @@ def _email_once_saved(case, subject, body, recipients):
             logger.exception("Email about case %s failed", case.pk)
 
     transaction.on_commit(send)
+    return True
 
 
 @transaction.atomic
@@ -458,7 +460,7 @@ def approach_record(*, case_id, user, school, approached_on, notes):
     _record(case, user, f"Approached {school.name}")
     # Staff at the school answer in dowimm; the named contact hears at once
     # rather than from the next morning's reminders.
-    _email_once_saved(
+    email_once_saved(
         case,
         f"Will you take a DOWIMM placement? Case {case.reference}",
         f"{case.home_school.name} has asked {school.name} to consider a DOWIMM "

@@ -9,16 +9,14 @@ case's history row with who did what.
 
 import csv
 import logging
-import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, ReceivingSchoolApproach
-from cases.services import CaseRuleError, _lock, _move, _record
+from cases.services import CaseRuleError, _lock, _move, _record, email_once_saved
 from transport.models import (
     Postcode,
     TransportRequest,
@@ -81,18 +79,8 @@ def _open_request(case, user):
 
 def _tell(case, subject, body, recipients):
     """Email once the change is saved; a failed send must not undo it."""
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
+    if not email_once_saved(case, subject, body, recipients):
         logger.warning("No one to email about transport on case %s", case.pk)
-        return
-
-    def send():
-        try:
-            send_mail(subject, body, None, recipients)
-        except (smtplib.SMTPException, OSError):
-            logger.exception("Transport email failed for case %s", case.pk)
-
-    transaction.on_commit(send)
 
 
 # The travel question

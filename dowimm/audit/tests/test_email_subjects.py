@@ -47,7 +47,6 @@ SENDING = {
     "dowimm/documents/services.py": 1,
     "dowimm/documents/tasks.py": 1,
     "dowimm/notifications/services.py": 2,
-    "transport/services.py": 1,
 }
 SENDS = re.compile(
     r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage"

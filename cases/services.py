@@ -53,6 +53,13 @@ State = Case.State
 # How far ahead a planning meeting may plan: past this a date is a slip of
 # the year, not a plan.
 PLANNING_HORIZON = datetime.timedelta(weeks=26)
+# The planning meeting's review dates, in order (meetings.forms).
+REVIEW_FIELDS = (
+    "first_review_on",
+    "second_review_on",
+    "third_review_on",
+    "fourth_review_on",
+)
 
 
 class CaseRuleError(Exception):
@@ -576,16 +583,20 @@ def _check_planned_dates(case, held_on, start, review_dates):
             "after the planning meeting. Check the year",
             field="proposed_start_on",
         )
-    if review_dates and review_dates[-1] > start + PLANNING_HORIZON:
+    # Each review's error goes with its own field, in the planning form's order.
+    reviews = [
+        (REVIEW_FIELDS[min(n, len(REVIEW_FIELDS) - 1)], "review", review)
+        for n, review in enumerate(review_dates)
+    ]
+    if reviews and reviews[-1][2] > start + PLANNING_HORIZON:
+        field, _, last = reviews[-1]
         raise CaseRuleError(
-            f"The review on {format_day(review_dates[-1])} is more than 26 weeks "
+            f"The review on {format_day(last)} is more than 26 weeks "
             "after the first day, and a placement lasts about 8 school weeks. "
             "Check the year",
-            field="first_review_on",
+            field=field,
         )
-    planned = [("proposed_start_on", "first day", start)] + [
-        ("first_review_on", "review", review) for review in review_dates
-    ]
+    planned = [("proposed_start_on", "first day", start), *reviews]
     # Weekends first, for every date, so that a weekend is reported even
     # where the calendars do not reach it yet.
     for field, what, day in planned:

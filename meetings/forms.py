@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from cases.services import REVIEW_FIELDS
 from dowimm.calendars.deadlines import placement_expected_end, review_schedule
 from dowimm.calendars.school_days import NoTermDates, school_days_for
 from dowimm.forms import GovForm, SchoolDateField, text_field, yes_no_field
@@ -78,12 +79,7 @@ class PlanningMeetingForm(GovForm):
         what="the date of the fourth review", label="Fourth review", required=False
     )
 
-    REVIEW_FIELDS = (
-        "first_review_on",
-        "second_review_on",
-        "third_review_on",
-        "fourth_review_on",
-    )
+    REVIEW_FIELDS = REVIEW_FIELDS
 
     @classmethod
     def proposed_initial(cls, school, today):

@@ -675,6 +675,16 @@ def test_planned_dates_on_a_bank_holiday_are_refused_without_term_dates(cast):
         )
 
 
+def test_a_refused_review_date_is_reported_against_its_own_field(cast):
+    case = cast.planning_case()
+    reviews = [datetime.date(2026, 12, 21), datetime.date(2026, 12, 28)]
+
+    with pytest.raises(CaseRuleError, match="Mon 28 Dec 2026") as refused:
+        cast.record_planning_meeting(case, PLANNED_ON, FIRST_DAY, reviews=reviews)
+
+    assert refused.value.field == "second_review_on"
+
+
 @pytest.mark.parametrize(
     ("first_day", "reviews", "message"),
     [

@@ -8,6 +8,7 @@ from cases.json_rows import attach, instances_from_json, related_json, rows_as_j
 from cases.models import Case, ReceivingSchoolApproach
 from cases.rules import can
 from dowimm.documents.models import DocumentVersion
+from dowimm.prepared_statements import prepared
 
 
 def case_queryset():
@@ -114,9 +115,13 @@ def _case_page_sql(vendor):
         signatures=related_json(DocumentVersion, "signatures", {}),
     )
     query = Case.objects.filter(pk=ANY_CASE).annotate(**columns).query
-    sql, params = query.sql_with_params()
-    assert list(params).count(ANY_CASE) == 1, "the case's id must be one parameter"
-    return sql, params
+    return query.sql_with_params()
+
+
+def _case_page_rows(pk):
+    sql, params = _case_page_sql(connection.vendor)
+    sql, params = prepared("case_page", sql, params, argument=ANY_CASE, value=pk)
+    return Case.objects.raw(sql, params)
 
 
 def case_for_page(pk):
@@ -126,9 +131,7 @@ def case_for_page(pk):
     in `current_documents` and the case's history, newest first, in
     `history_entries`.
     """
-    sql, params = _case_page_sql(connection.vendor)
-    params = [pk if param == ANY_CASE else param for param in params]
-    case = next(iter(Case.objects.raw(sql, params)), None)
+    case = next(iter(_case_page_rows(pk)), None)
     if case is None:
         return None
 

@@ -108,6 +108,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # costs one failed request at most.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The case page's query is prepared on each PostgreSQL connection. A pooler
+# that hands a connection to another client between transactions (PgBouncer
+# in transaction mode) would lose it: turn this off behind one.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Q
 
 from dowimm.calendars.models import Calendar, CalendarEntry
+from dowimm.prepared_statements import prepared
 from dowimm.schools.models import School
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -302,7 +303,7 @@ def calendars_version():
     not seen until the processes restart.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
+        cursor.execute(*prepared("calendars_version", _version_sql()))
         return cursor.fetchone()
 
 

@@ -171,7 +171,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+# The service is in English only; translation machinery would cost every
+# page a few hundred lookups for nothing. Dates still use en-GB's formats.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -91,13 +91,16 @@ HISTORY_FIELDS = ("history_id", "id", "history_date", "history_change_reason")
 
 # Stands for the case's id while the query is compiled; no case has it.
 ANY_CASE = -1
+CASE_FIELDS = Case._meta.concrete_fields
 
 
 @functools.cache
-def _case_page_sql(vendor):
+def _case_page_query(vendor):
     """
-    The case page's query, compiled once per process: Django takes longer
-    to compile its many JSON columns than the database takes to run it.
+    The case page's query, compiled once per process (Django takes longer
+    to compile its many JSON columns than the database takes to run it):
+    its SQL and parameters, the names of its JSON columns, and the
+    converters for the case's own columns, which come first.
     """
     case = OuterRef("pk")
     columns = {
@@ -115,13 +118,19 @@ def _case_page_sql(vendor):
         signatures=related_json(DocumentVersion, "signatures", {}),
     )
     query = Case.objects.filter(pk=ANY_CASE).annotate(**columns).query
-    return query.sql_with_params()
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    own = [col for col, _, _ in compiler.select[: len(CASE_FIELDS)]]
+    assert [col.target for col in own] == list(CASE_FIELDS), "case's columns first"
+    return sql, params, list(columns), compiler.get_converters(own)
 
 
-def _case_page_rows(pk):
-    sql, params = _case_page_sql(connection.vendor)
+def _case_page_row(pk):
+    sql, params, _, _ = _case_page_query(connection.vendor)
     sql, params = prepared("case_page", sql, params, argument=ANY_CASE, value=pk)
-    return Case.objects.raw(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def case_for_page(pk):
@@ -131,11 +140,18 @@ def case_for_page(pk):
     in `current_documents` and the case's history, newest first, in
     `history_entries`.
     """
-    case = next(iter(_case_page_rows(pk)), None)
-    if case is None:
+    row = _case_page_row(pk)
+    if row is None:
         return None
 
-    columns = vars(case)
+    _, _, names, converters = _case_page_query(connection.vendor)
+    values = list(row[: len(CASE_FIELDS)])
+    for position, (functions, expression) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], expression, connection)
+    case = Case.from_db(connection.alias, [f.attname for f in CASE_FIELDS], values)
+
+    columns = dict(zip(names, row[len(CASE_FIELDS) :], strict=True))
     for name in CASE_PAGE:
         attach(case, name, columns.pop(f"page_{name}"))
     # Consents and signatures name one of the pupil's carers.

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from cases.models import (
     Case,
@@ -26,6 +26,7 @@ from cases.models import (
     StageTally,
 )
 from dowimm.calendars.school_days import NoTermDates, school_days_for
+from dowimm.documents.models import DocumentVersion
 from dowimm.notifications.models import Reminder
 from meetings.models import ReviewMeeting
 from transport.models import TransportRequest
@@ -70,9 +71,25 @@ class Queue:
 
 
 def _agreements_to_receive(today):
+    # Due once a signed copy has been sent, or on the first day at the latest.
     return Case.objects.filter(
-        state__in=AFTER_START, agreement_received_by_faet_on=None
+        Q(started_on__lte=today) | Exists(_agreements_sent()),
+        state__in=AFTER_START,
+        agreement_received_by_faet_on=None,
     )
+
+
+def _agreements_sent():
+    return DocumentVersion.objects.filter(
+        case=OuterRef("pk"),
+        kind=DocumentVersion.Kind.AGREEMENT,
+        sent_at__isnull=False,
+    )
+
+
+def _agreement_sent_or_start():
+    first_sent = _agreements_sent().order_by("sent_at").values(on=TruncDate("sent_at"))
+    return Coalesce(Subquery(first_sent[:1]), F("started_on"))
 
 
 def _outcomes_to_receive(today):
@@ -202,7 +219,7 @@ QUEUES = [
         "agreements",
         "DOWIMM Agreements to receive",
         _agreements_to_receive,
-        since=F("started_on"),
+        since=_agreement_sent_or_start(),
         case_field="pk",
     ),
     Queue(

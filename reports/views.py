@@ -117,7 +117,7 @@ def queue_csv(request, slug):
         "Receiving school",
         "Stage",
         "Waiting since",
-        "Days waiting",
+        "Calendar days waiting",
     ]
     rows = []
     for case in cases:

@@ -7,11 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import placement
-from cases.fair_access import dashboard_figures, last_school_week
+from cases.fair_access import (
+    QUEUES_BY_SLUG,
+    cases_waiting,
+    dashboard_figures,
+    last_school_week,
+)
 from cases.models import Case
 from cases.tests.factories import Cast
 from cases.tests.test_placement import at, ending, hold_review, managed_move
 from dowimm.calendars.services import calendar_import_csv
+from dowimm.documents.models import DocumentVersion
 from meetings.models import ReviewMeeting
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +146,28 @@ def test_dashboard_queries_do_not_grow_with_cases(client, cast, authority):
 
     assert Case.objects.count() == 34
     assert few == many
+
+
+def agreements_waiting(today):
+    queue = QUEUES_BY_SLUG["agreements"]
+    return [
+        (case.reference, case.waiting_since)
+        for case in cases_waiting(Case.objects.all(), queue, today)
+    ]
+
+
+def test_an_agreement_is_awaited_from_the_first_day_or_once_its_copy_is_sent(cast):
+    with at(PLANNED):
+        case = cast.active_case(PLANNED, START)
+
+    # Started ahead of its first day, with nothing sent: FAET waits for nothing.
+    assert agreements_waiting(PLANNED) == []
+    assert agreements_waiting(START) == [(case.reference, START)]
+
+    sent = datetime.datetime(2025, 10, 6, 16, 30, tzinfo=datetime.UTC)
+    DocumentVersion.objects.filter(
+        case=case, kind=DocumentVersion.Kind.AGREEMENT, superseded_at=None
+    ).update(sent_at=sent)
+    assert agreements_waiting(datetime.date(2025, 10, 7)) == [
+        (case.reference, datetime.date(2025, 10, 6))
+    ]

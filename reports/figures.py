@@ -348,6 +348,7 @@ def moves_table(tally, cases, period, scope, moved):
         "Managed moves in and out per school",
         ["School", "URN", "Moved in", "Moved out", "Share of all moves in"],
         rows,
+        note=even_share_note(len(rows)),
         charted=TableChart(
             id="moves-chart",
             title="Managed moves in and out per school",
@@ -363,6 +364,17 @@ def moves_table(tally, cases, period, scope, moved):
         shown=SCHOOLS_ON_THE_PAGE,
         numeric_from=2,
         order=lambda row: (most_first(row[2]), most_first(row[3]), row[0]),
+    )
+
+
+def even_share_note(schools):
+    """What a school's share of the moves in would be if none took more."""
+    if schools < 2:
+        return ""
+    return (
+        f"Shared evenly, each of the {schools} schools in the table would take "
+        f"{100 / schools:.1f}% of the moves in. A school well above that takes "
+        "more than its share."
     )
 
 

@@ -128,6 +128,10 @@ def test_moves_in_and_out_per_school(cast, cases):
         ["Home Academy", cast.home_school.urn, 0, 1, "0%"],
         ["Other Academy", cast.other_school.urn, 0, 1, "0%"],
     ]
+    # Three schools in the table: an even share is a third each.
+    assert table.note.startswith(
+        "Shared evenly, each of the 3 schools in the table would take 33.3% "
+    )
 
 
 @pytest.mark.usefixtures("every_count_shown")

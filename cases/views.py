@@ -360,15 +360,27 @@ def approach_add(request, pk):
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
     ranked = services.schools_by_distance(case)
     form = forms.ApproachForm(request.POST or None, ranked_schools=ranked)
+
+    def record(form):
+        approach = services.approach_record(
+            case_id=case.pk, user=request.user, **form.cleaned_data
+        )
+        if not approach.school.named_contact_email:
+            messages.warning(
+                request,
+                f"{approach.school.name} has no named contact's email address "
+                "in dowimm, so nobody there was emailed. Tell the school "
+                "yourself; its staff can answer once they sign in.",
+            )
+        return approach
+
     return case_form_page(
         request,
         case,
         form,
         title="Record an approach to a school",
         done="Approach recorded. The school can now answer in dowimm.",
-        save=lambda form: services.approach_record(
-            case_id=case.pk, user=request.user, **form.cleaned_data
-        ),
+        save=record,
     )
 
 

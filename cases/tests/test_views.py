@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case
 from cases.tests.factories import PDF_BYTES, Cast, valid_upn
@@ -224,6 +225,35 @@ def test_approach_needs_a_school(client, cast):
     )
 
     assert "Select the school you approached" in error_page(response)
+
+
+@pytest.mark.parametrize("email", ["", "office@receiving.invalid"])
+def test_approaching_a_school_nobody_can_be_emailed_at_says_so(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks, email
+):
+    case = cast.finding_school_case()
+    cast.receiving_school.named_contact_email = email
+    cast.receiving_school.save()
+    client.force_login(cast.home_staff)
+    today = timezone.localdate()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cases:approach_add", args=[case.pk]),
+            {
+                "school": cast.receiving_school.pk,
+                "approached_on_0": today.day,
+                "approached_on_1": today.month,
+                "approached_on_2": today.year,
+            },
+            follow=True,
+        )
+
+    html = response.content.decode()
+    assert "Approach recorded" in html
+    warned = "Receiving Academy has no named contact&#x27;s email address" in html
+    assert warned == (not email)
+    assert [message.to for message in mailoutbox] == ([[email]] if email else [])
 
 
 def test_approach_form_lists_the_nearest_school_first(client, cast):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from stdnum.gb import upn
 
 from cases import services
+from cases.demo_past import load_past_year
 from cases.models import Case, Pupil
 from dowimm.accounts.models import User
 from dowimm.accounts.services import demo_totp_device_set
@@ -76,7 +77,8 @@ class Command(BaseCommand):
             self.link_schools(users)
             if not Case.objects.filter(opened_by__is_demo_account=True).exists():
                 self.load_cases(users)
-                self.stdout.write("Demo cases loaded")
+                load_past_year(list(School.objects.order_by("urn")))
+                self.stdout.write("Demo cases loaded, with a past year of them")
         self.stdout.write(
             f"Sign in as any of {', '.join(u for u, *_ in STAFF)} "
             f"with the password {DEMO_PASSWORD}"

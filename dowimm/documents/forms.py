@@ -6,6 +6,9 @@ from dowimm.forms import GovForm, text_field
 class StaffSignForm(GovForm):
     submit_label = "Sign the document"
 
+    # The version the signer had in front of them, which may have been
+    # replaced by the time they press the button.
+    version = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label="I have read this version and sign it for my school",
         error_messages={"required": "Confirm you have read this version to sign it"},

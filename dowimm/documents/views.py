@@ -119,9 +119,20 @@ def sign(request, pk, kind):
     if party is None:
         raise Http404("Only staff of the two schools sign for them")
     version = current_version(case, spec.kind)
-    form = forms.StaffSignForm(request.POST or None)
+    form = forms.StaffSignForm(
+        request.POST or None, initial={"version": version and version.number}
+    )
 
     if request.method == "POST" and form.is_valid() and version:
+        read = form.cleaned_data["version"]
+        if read != version.number:
+            messages.warning(
+                request,
+                f"Version {read} was replaced by version {version.number} while "
+                f"you had it open, so nothing was signed. Read version "
+                f"{version.number}, then sign it.",
+            )
+            return redirect("documents:sign", case.pk, spec.kind)
         try:
             services.signature_sign_in_app(
                 version_id=version.pk, user=request.user, **_client(request)

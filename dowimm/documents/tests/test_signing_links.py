@@ -213,13 +213,17 @@ def test_an_unknown_token_is_not_found(client):
     assert "This link is not recognised" in response.content.decode()
 
 
+def read_version(case):
+    return current_version(case, AGREEMENT).number
+
+
 def test_staff_sign_for_their_own_school(client, cast, agreement_case):
     url = reverse("documents:sign", args=[agreement_case.pk, "agreement"])
     client.force_login(cast.receiving_staff)
     with time_machine.travel(TODAY, tick=False):
         response = client.post(
             url,
-            {"confirm": "on"},
+            {"confirm": "on", "version": read_version(agreement_case)},
             HTTP_USER_AGENT="Desk browser",
             REMOTE_ADDR="10.0.0.7",
         )
@@ -265,7 +269,37 @@ def test_staff_sign_in_their_own_name_never_their_username(
     cast.receiving_staff.save()
     client.force_login(cast.receiving_staff)
     with time_machine.travel(TODAY, tick=False):
-        page = client.post(url, {"confirm": "on"}).content.decode()
+        page = client.post(
+            url, {"confirm": "on", "version": read_version(agreement_case)}
+        ).content.decode()
 
     assert "Your account has no name on it" in page
     assert not current_version(agreement_case, AGREEMENT).signatures.exists()
+
+
+def test_a_version_replaced_while_open_is_not_signed(
+    client, cast, agreement_case, django_capture_on_commit_callbacks
+):
+    url = reverse("documents:sign", args=[agreement_case.pk, "agreement"])
+    client.force_login(cast.receiving_staff)
+    read = read_version(agreement_case)
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        # Meanwhile the home school changes what the agreement shows.
+        case_services.named_contact_record(
+            case_id=agreement_case.pk,
+            user=cast.home_staff,
+            side="home",
+            name="Jo Ellis, head of year",
+            email="j.ellis@home.invalid",
+        )
+        response = client.post(url, {"confirm": "on", "version": read}, follow=True)
+
+    assert read_version(agreement_case) == read + 1
+    assert (
+        f"Version {read} was replaced by version {read + 1} while you had it "
+        f"open, so nothing was signed. Read version {read + 1}, then sign it."
+    ) in response.content.decode()
+    assert not Signature.objects.exists()

@@ -492,7 +492,11 @@ def safer_recruitment(request, pk):
 
 def _named_contact(request, pk, *, side, permission):
     case = get_case_or_404(request.user, pk, permission)
-    form = forms.NamedContactForm(request.POST or None)
+    saved = {
+        "name": getattr(case, f"{side}_contact_name"),
+        "email": getattr(case, f"{side}_contact_email"),
+    }
+    form = forms.NamedContactForm(request.POST or None, initial=saved)
     school = case.home_school if side == "home" else case.receiving_school
     return case_form_page(
         request,

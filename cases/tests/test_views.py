@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import services
 from cases.models import Case
 from cases.tests.factories import PDF_BYTES, Cast, valid_upn
 
@@ -396,3 +397,20 @@ def test_demo_accounts_sign_in_with_debug(client, cast, settings):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:list")
+
+
+def test_the_named_contact_form_shows_the_contact_already_saved(client, cast):
+    case = cast.planning_case()
+    services.named_contact_record(
+        case_id=case.pk,
+        user=cast.home_staff,
+        side="home",
+        name="Jo Ellis, head of year",
+        email="j.ellis@home.invalid",
+    )
+    client.force_login(cast.home_staff)
+
+    html = client.get(reverse("cases:home_contact", args=[case.pk])).content.decode()
+
+    assert 'value="Jo Ellis, head of year"' in html
+    assert 'value="j.ellis@home.invalid"' in html

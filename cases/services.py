@@ -769,9 +769,10 @@ def signature_record(
 def _signer_name(case, party, carer, typed):
     """
     The name kept with a signature recorded by staff. A parent, carer or
-    the pupil signs in the name the case holds for them; for a school, it
-    is the member of staff who signed, as typed. Text with no letters, or
-    with the digits, underscores or colons of an internal key such as
+    the pupil signs in the name the case holds for them, which needs only a
+    letter in it (as when they sign from a link); for a school, it is the
+    member of staff who signed, as typed, and typed text with no letters,
+    or with the digits, underscores or colons of an internal key such as
     "parent_carer:4", is refused.
     """
     Party = AgreementSignature.Party
@@ -794,11 +795,10 @@ def _signer_name(case, party, carer, typed):
             "written on the paper copy",
             field="signed_by_name",
         )
+    was_typed = party not in (Party.PARENT_CARER, Party.PUPIL)
     name = " ".join(name.split())
-    is_a_name = any(c.isalpha() for c in name) and not any(
-        c.isdigit() or c in "_:@" for c in name
-    )
-    if not is_a_name:
+    looks_like_a_key = was_typed and any(c.isdigit() or c in "_:@" for c in name)
+    if not any(c.isalpha() for c in name) or looks_like_a_key:
         raise refusal
     return name
 

@@ -306,6 +306,23 @@ def test_a_carer_with_no_name_on_record_cannot_be_recorded_as_signing(
     assert not agreement_case.signatures.exists()
 
 
+def test_a_pupil_signs_in_their_legal_name_even_with_a_digit_in_it(
+    cast, agreement_case
+):
+    # A name taken from the case is the pupil's own, so it is not refused for
+    # looking like an internal key as a typed school signer's name would be.
+    pupil = agreement_case.pupil
+    pupil.legal_surname = "Testpupil 2nd"
+    pupil.save(update_fields=["legal_surname"])
+
+    with time_machine.travel(TODAY, tick=False):
+        signature = record_paper(
+            cast, agreement_case, Party.PUPIL, signed_on=PLANNED_ON, name="ignored"
+        )
+
+    assert signature.signed_by_name == f"{pupil.legal_first_names} Testpupil 2nd"
+
+
 def test_only_a_schools_own_staff_record_its_signature(client, cast, agreement_case):
     with (
         time_machine.travel(TODAY, tick=False),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from dowimm.calendars.models import CalendarEntry
 from dowimm.forms import GovForm, SchoolDateField, text_field
@@ -35,8 +36,24 @@ class CalendarEntryForm(GovForm):
         help_text="For example Autumn term or Autumn half term.",
     )
 
+    # Calendars reach back to cases brought in from before the service, and
+    # forward as far as schools publish their dates; beyond that a year was
+    # mistyped.
+    YEARS_BACK = 5
+    YEARS_AHEAD = 3
+
     def clean(self):
         cleaned = super().clean()
+        this_year = timezone.localdate().year
+        first, last = this_year - self.YEARS_BACK, this_year + self.YEARS_AHEAD
+        for name, what in (("start_date", "first day"), ("end_date", "last day")):
+            day = cleaned.get(name)
+            if day and not first <= day.year <= last:
+                self.add_error(
+                    name,
+                    f"The {what} is in {day.year}. Enter dates from {first} to "
+                    f"{last}, checking the year",
+                )
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error(

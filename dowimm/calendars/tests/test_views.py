@@ -126,6 +126,20 @@ def test_school_staff_add_a_training_day_inside_the_county_term(
             datetime.date(2026, 2, 16),
             "The last day must be the same as or after the first day",
         ),
+        # Today is in 2026: calendars reach from 2021 to 2029.
+        (
+            "term",
+            datetime.date(1989, 9, 4),
+            datetime.date(1989, 12, 15),
+            "The first day is in 1989. Enter dates from 2021 to 2029, checking "
+            "the year",
+        ),
+        (
+            "term",
+            datetime.date(2026, 9, 3),
+            datetime.date(2062, 12, 18),
+            "The last day is in 2062. Enter dates from 2021 to 2029, checking the year",
+        ),
         # The summer term ends on Fri 17 Jul 2026 and no autumn term is
         # entered yet: a week in August touches neither.
         (

@@ -7,6 +7,7 @@ from dowimm import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("dowimm.accounts.urls")),
+    path("", include("dowimm.schools.urls")),
     path("", include("cases.urls")),
     path("", include("meetings.urls")),
     path("", include("transport.urls")),

@@ -3,6 +3,7 @@ import math
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class School(models.Model):
@@ -37,6 +38,9 @@ class School(models.Model):
         "designated safeguarding lead", max_length=255, blank=True
     )
     dsl_email = models.EmailField("DSL email", blank=True)
+
+    # Who changed a contact or the school day, as its staff keep them.
+    history = HistoricalRecords(excluded_fields=["easting", "northing"])
 
     class Meta:
         ordering = ["name"]

@@ -191,3 +191,28 @@ def _save_school(values: dict, schools: dict, report: ImportReport) -> None:
         setattr(school, name, values[name])
     school.save(update_fields=changed)
     report.updated += 1
+
+
+# What a school's own staff keep up to date; the rest comes from GIAS or is
+# set by administrators.
+DETAILS_KEPT_BY_THE_SCHOOL = (
+    "headteacher",
+    "named_contact",
+    "named_contact_email",
+    "dsl_name",
+    "dsl_email",
+    "day_starts",
+    "day_ends",
+)
+
+
+@transaction.atomic
+def school_details_update(*, user, school_id, details):
+    """Save the details a school's staff keep, with who changed them."""
+    school = School.objects.select_for_update().get(pk=school_id)
+    for name in DETAILS_KEPT_BY_THE_SCHOOL:
+        setattr(school, name, details[name])
+    school._history_user = user
+    school._change_reason = "Details updated by the school"
+    school.save()
+    return school

@@ -74,3 +74,19 @@ def test_a_dsl_adds_a_carer_and_is_told_how_to_write_the_details(
     load(page, lambda: page.goto(f"{base_url}/no-such-page/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page).to_have_title(f"Page not found – {SERVICE}")
+
+    # The DSL keeps the school's own details from their account.
+    load(page, lambda: page.goto(f"{base_url}/account/"))
+    load(page, page.get_by_role("link", name="Change your school's details").click)
+    page.get_by_label("Headteacher").fill("Dr Imogen Castell")
+    page.get_by_label("School day ends").fill("8am")
+    load(page, page.get_by_role("button", name="Save the school's details").click)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the time the school day ends as hours and minutes, like 08:45"
+    )
+    page.get_by_label("School day ends").fill("15:20")
+    load(page, page.get_by_role("button", name="Save the school's details").click)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "details saved"
+    )
+    expect(page.get_by_text("Dr Imogen Castell")).to_be_visible()

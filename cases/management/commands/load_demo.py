@@ -115,11 +115,20 @@ class Command(BaseCommand):
             school.inclusion_adviser = users["adviser"]
             school.save(update_fields=["inclusion_adviser"])
         # The demo schools' offices, so that the emails to a school's named
-        # contact (an approach, a signed agreement) show in the mail folder.
-        for urn in (HOME_URN, RECEIVING_URN, OTHER_URN):
+        # contact (an approach, a signed agreement) show in the mail folder,
+        # and invented heads and DSLs (the demo DSL users where there is one).
+        heads_and_dsls = {
+            HOME_URN: ("Ms Clare Ashdown", "Tom Ellery"),
+            RECEIVING_URN: ("Mr Daniel Fenwick", "Owen Hartley"),
+            OTHER_URN: ("Mrs Ruth Kettering", "Leah Brightwell"),
+        }
+        for urn, (head, dsl) in heads_and_dsls.items():
             School.objects.filter(urn=urn, named_contact_email="").update(
                 named_contact="School office",
                 named_contact_email=f"office-{urn}@demo.invalid",
+                headteacher=head,
+                dsl_name=dsl,
+                dsl_email=f"dsl-{urn}@demo.invalid",
             )
 
     def load_cases(self, users):

@@ -40,6 +40,8 @@ class Task:
     required: bool = True
     overdue: bool = False
     url_extra: tuple = ()
+    # Waiting on another task first: shown without a link to its form.
+    blocked: bool = False
 
     def url(self, case):
         return reverse(self.url_name, args=[case.pk, *self.url_extra])
@@ -275,16 +277,21 @@ def start_task(case):
 def placement_tasks(case, monitoring):
     today = timezone.localdate()
     gaps = monitoring.weeks_without_contact
+    if gaps:
+        contact = f"{len(gaps)} week{'s' if len(gaps) != 1 else ''} without contact"
+    elif case.started_on > today:
+        # Contact is owed week by week once the placement begins.
+        contact = f"From {case.started_on:%-d %b %Y}"
+    else:
+        contact = "Up to date"
     tasks = [
         Task(
             "Record contact every week",
             EITHER,
-            not gaps,
+            not gaps and case.started_on <= today,
             "cases:contact_add",
             "cases.act_for_either_school",
-            status=f"{len(gaps)} week{'s' if len(gaps) != 1 else ''} without contact"
-            if gaps
-            else "",
+            status=contact,
             overdue=bool(gaps),
         ),
         Task(
@@ -471,6 +478,8 @@ def managed_move_tasks(case, cp_deadline=None):
             sent and transfer.received_on is not None,
             "cases:cp_file_received",
             "cases.receive_cp_file",
+            status="" if sent else "Cannot start yet",
+            blocked=not sent,
         ),
         _agreement_received_task(case),
     ]

@@ -33,6 +33,7 @@ from cases.services import (
     CaseRuleError,
     _lock,
     _move,
+    _not_already_recorded,
     _not_before_opened,
     _not_in_future,
     _record,
@@ -164,6 +165,14 @@ def contact_record(*, case_id, user, contact_on, between, method, summary):
     case = _lock(case_id, State.PLANNING, *PLACEMENT)
     _not_before_opened(case, contact_on, "contact_on")
     _not_in_future(contact_on, "contact_on")
+    _not_already_recorded(
+        case.contacts,
+        "contact",
+        contact_on=contact_on,
+        method=method,
+        between=between,
+        summary=summary,
+    )
     contact = _save(
         ContactLogEntry(
             case=case,

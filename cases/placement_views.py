@@ -5,7 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases import placement, placement_forms
-from cases.models import AgreementSignature, Dispute, ExtensionAnswer, ExtensionRequest
+from cases.models import (
+    AgreementSignature,
+    Case,
+    Dispute,
+    ExtensionAnswer,
+    ExtensionRequest,
+)
 from cases.rules import can
 from cases.selectors import get_case_or_404
 from cases.services import CaseRuleError
@@ -38,6 +44,7 @@ def contact_add(request, pk):
         case,
         form,
         title="Record a contact",
+        stages=(Case.State.PLANNING, *Case.PLACEMENT_STATES),
         done="Contact recorded",
         save=lambda form: placement.contact_record(
             case_id=case.pk, user=request.user, **form.cleaned_data
@@ -54,6 +61,7 @@ def absence_add(request, pk):
         case,
         form,
         title="Record an absence",
+        stages=(*Case.PLACEMENT_STATES,),
         done="Absence recorded",
         save=lambda form: placement.absence_record(
             case_id=case.pk, user=request.user, **form.cleaned_data
@@ -77,6 +85,7 @@ def review_record(request, pk):
         case,
         form,
         title="Record a review meeting",
+        stages=(*Case.PLACEMENT_STATES,),
         done="Review recorded",
         save=lambda form: placement.review_record(
             case_id=case.pk,
@@ -350,6 +359,7 @@ def cp_file_sent(request, pk):
         case,
         form,
         title="Send the child-protection file",
+        stages=(Case.State.MANAGED_MOVE,),
         done="Child-protection file recorded as sent",
         save=lambda form: placement.cp_file_sent_record(
             case_id=case.pk, user=request.user, **form.cleaned_data
@@ -366,6 +376,7 @@ def cp_file_received(request, pk):
         case,
         form,
         title="Confirm receipt of the child-protection file",
+        stages=(Case.State.MANAGED_MOVE,),
         done="Receipt confirmed",
         save=lambda form: placement.cp_file_receipt_record(
             case_id=case.pk, user=request.user, **form.cleaned_data

@@ -69,6 +69,19 @@ class CaseRuleError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = [self]
+
+    @classmethod
+    def several(cls, errors):
+        """
+        One refusal for several rules broken at once, so that a form can show
+        each against its own field instead of one at a time.
+        """
+        if len(errors) == 1:
+            return errors[0]
+        refusal = cls(" ".join(error.message for error in errors), errors[0].field)
+        refusal.errors = errors
+        return refusal
 
 
 class UpnOnOpenCase(CaseRuleError):
@@ -148,6 +161,25 @@ def _not_before_opened(case, on, field):
 def _not_in_future(on, field):
     if on > timezone.localdate():
         raise CaseRuleError("The date must be today or in the past", field=field)
+
+
+def _same_text(a, b):
+    """Whether two pieces of typed text say the same, spacing and case aside."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _not_already_recorded(records, what, **same):
+    """
+    Refuse a record the same as one already saved, as a form sent twice (by
+    the back button, or a second press of its button) would make.
+    """
+    texts = {name: value for name, value in same.items() if isinstance(value, str)}
+    exact = {name: value for name, value in same.items() if name not in texts}
+    for record in records.filter(**exact):
+        if all(_same_text(getattr(record, n), v) for n, v in texts.items()):
+            raise CaseRuleError(
+                f"This {what} is already recorded on the case. Nothing was added"
+            )
 
 
 def open_case_for_upn(upn):
@@ -336,6 +368,12 @@ def intervention_add(*, case_id, user, description, started_on, outcome):
             f"Reception, in September {reception.year}",
             field="started_on",
         )
+    _not_already_recorded(
+        case.interventions,
+        "intervention",
+        description=description,
+        started_on=started_on,
+    )
     intervention = Intervention(
         case=case,
         description=description,
@@ -537,21 +575,15 @@ def consent_record(*, case_id, user, carer, given_on, method):
 @transaction.atomic
 def planning_meeting_record(*, case_id, user, details, review_dates):
     case = _lock(case_id, State.PLANNING)
-    held_on = details["held_on"]
-    _not_before_opened(case, held_on, "held_on")
-    _not_in_future(held_on, "held_on")
-    start = details["proposed_start_on"]
-    if start < held_on:
-        raise CaseRuleError(
-            "The proposed start date must be after the planning meeting",
-            field="proposed_start_on",
-        )
-    if any(review <= start for review in review_dates):
-        raise CaseRuleError(
-            "Each review date must be after the proposed start date",
-            field="first_review_on",
-        )
-    _check_planned_dates(case, held_on, start, review_dates)
+    refusals = _planning_refusals(
+        case, details["held_on"], details["proposed_start_on"], review_dates
+    )
+    # The first refusal for each field, and every one for the form as a whole.
+    shown = {}
+    for refusal in filter(None, refusals):
+        shown.setdefault(refusal.field or len(shown), refusal)
+    if shown:
+        raise CaseRuleError.several(list(shown.values()))
 
     meeting, _ = PlanningMeeting.objects.update_or_create(
         case=case, defaults={**details, "recorded_by": user}
@@ -565,20 +597,41 @@ def planning_meeting_record(*, case_id, user, details, review_dates):
     return meeting
 
 
-def _check_planned_dates(case, held_on, start, review_dates):
+def _refusal(check, *args):
+    """The CaseRuleError that `check(*args)` raises, or None."""
+    try:
+        check(*args)
+    except CaseRuleError as refusal:
+        return refusal
+    return None
+
+
+def _planning_refusals(case, held_on, start, review_dates):
     """
-    Refuse dates that could never work now, before everyone signs an
-    agreement that shows them, rather than when the placement starts.
-    Where the calendars do not reach a date yet, only weekends and bank
-    holidays are refused.
+    Every rule the planning meeting's dates break. Dates that could never
+    work are refused now, before everyone signs an agreement that shows
+    them, rather than when the placement starts. Where the calendars do not
+    reach a date yet, only weekends and bank holidays are refused.
     """
+    yield _refusal(_not_before_opened, case, held_on, "held_on")
+    yield _refusal(_not_in_future, held_on, "held_on")
+    if start < held_on:
+        yield CaseRuleError(
+            "The proposed start date must be after the planning meeting",
+            field="proposed_start_on",
+        )
+    if any(review <= start for review in review_dates):
+        yield CaseRuleError(
+            "Each review date must be after the proposed start date",
+            field="first_review_on",
+        )
     if review_dates != sorted(set(review_dates)):
-        raise CaseRuleError(
+        yield CaseRuleError(
             "Enter the review dates in order, each on a different day",
             field="first_review_on",
         )
     if start > held_on + PLANNING_HORIZON:
-        raise CaseRuleError(
+        yield CaseRuleError(
             f"The proposed start, {format_day(start)}, is more than 26 weeks "
             "after the planning meeting. Check the year",
             field="proposed_start_on",
@@ -590,7 +643,7 @@ def _check_planned_dates(case, held_on, start, review_dates):
     ]
     if reviews and reviews[-1][2] > start + PLANNING_HORIZON:
         field, _, last = reviews[-1]
-        raise CaseRuleError(
+        yield CaseRuleError(
             f"The review on {format_day(last)} is more than 26 weeks "
             "after the first day, and a placement lasts about 8 school weeks. "
             "Check the year",
@@ -600,12 +653,12 @@ def _check_planned_dates(case, held_on, start, review_dates):
     # Weekends first, for every date, so that a weekend is reported even
     # where the calendars do not reach it yet.
     for field, what, day in planned:
-        _check_weekday(day, what, field)
+        yield _refusal(_check_weekday, day, what, field)
     for field, what, day in planned:
-        check_open_at(case.receiving_school, day, what, field)
+        yield _refusal(check_open_at, case.receiving_school, day, what, field)
     # Without the home school's terms the notice is checked at the start.
     with contextlib.suppress(NoTermDates):
-        _check_notice_given(case, start)
+        yield _refusal(_check_notice_given, case, start, "proposed_start_on")
 
 
 def _check_weekday(day, what, field):
@@ -806,7 +859,7 @@ def _signer_name(case, party, carer, typed):
 # The placement
 
 
-def _check_notice_given(case, first_day):
+def _check_notice_given(case, first_day, field="started_on"):
     """The family must have written notice 2 school days before the first day."""
     due = notice_deadline(school_days_for(case.home_school), first_day).due
     if timezone.localdate() > due:
@@ -814,7 +867,7 @@ def _check_notice_given(case, first_day):
             f"Written notice must reach the family by {due:%A %-d %B %Y}, 2 school "
             f"days before a first day of {first_day:%A %-d %B %Y}. Choose a later "
             "first day in the planning meeting.",
-            field="started_on",
+            field=field,
         )
 
 

@@ -35,12 +35,18 @@ def case_form_page(
     template=None,
     success_url=None,
     context=None,
+    stages=None,
 ):
     """
     Show `form` for a case; on a valid POST call `save(form)` and go back to
     the case, or to `success_url` for someone who cannot see the case. A
     rule the service refuses shows on the form as an error.
+
+    A form that belongs to `stages` opens, once the case has left them, as
+    a page that says so rather than as a form nobody can save.
     """
+    if stages and case.state not in stages and request.method != "POST":
+        return render(request, "cases/stage_over.html", {"case": case, "title": title})
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
@@ -128,7 +134,7 @@ def case_detail(request, pk):
         {
             "task": task,
             "url": task.url(case),
-            "can_act": can(user, task.permission, case),
+            "can_act": not task.blocked and can(user, task.permission, case),
         }
         for task in stage_tasks(case, monitoring, cp_deadline)
     ]
@@ -241,6 +247,7 @@ def eligibility(request, pk):
         case,
         form,
         title="Check eligibility for a DOWIMM",
+        stages=(Case.State.ELIGIBILITY,),
         done="Eligibility confirmed. The case is now at the preliminary stage.",
         template="cases/eligibility.html",
         save=lambda form: services.case_confirm_eligible(
@@ -258,6 +265,7 @@ def intervention_add(request, pk):
         case,
         form,
         title="Record an intervention already tried",
+        stages=(Case.State.PRELIMINARY,),
         done="Intervention recorded",
         save=lambda form: services.intervention_add(
             case_id=case.pk, user=request.user, **form.cleaned_data
@@ -274,6 +282,7 @@ def provision_plan(request, pk):
         case,
         form,
         title="Upload the Provision Plan",
+        stages=(Case.State.PRELIMINARY,),
         done="Provision Plan uploaded",
         save=lambda form: services.provision_plan_upload(
             case_id=case.pk, user=request.user, upload=form.cleaned_data["file"]
@@ -334,6 +343,7 @@ def pathway(request, pk):
         case,
         form,
         title="Agree the pathway",
+        stages=(Case.State.PRELIMINARY,),
         done="Pathway decision saved",
         save=save,
     )
@@ -379,6 +389,7 @@ def approach_add(request, pk):
         case,
         form,
         title="Record an approach to a school",
+        stages=(Case.State.FINDING_SCHOOL,),
         done="Approach recorded. The school can now answer in dowimm.",
         save=record,
     )
@@ -444,6 +455,7 @@ def consent_add(request, pk):
         case,
         form,
         title="Record consent",
+        stages=(Case.State.PLANNING,),
         done="Consent recorded",
         save=lambda form: services.consent_record(
             case_id=case.pk,
@@ -464,6 +476,7 @@ def safeguarding(request, pk):
         case,
         form,
         title="Share safeguarding information",
+        stages=(Case.State.PLANNING,),
         done="Safeguarding information recorded",
         save=lambda form: services.safeguarding_share_record(
             case_id=case.pk, user=request.user, details=form.cleaned_data
@@ -480,6 +493,7 @@ def safer_recruitment(request, pk):
         case,
         form,
         title="Safer-recruitment assurance",
+        stages=(Case.State.PLANNING,),
         done="Safer-recruitment assurance recorded",
         save=lambda form: services.safer_recruitment_record(
             case_id=case.pk,
@@ -503,6 +517,7 @@ def _named_contact(request, pk, *, side, permission):
         case,
         form,
         title=f"Named contact at {school.name}",
+        stages=(Case.State.PLANNING,),
         done="Named contact saved",
         save=lambda form: services.named_contact_record(
             case_id=case.pk, user=request.user, side=side, **form.cleaned_data
@@ -533,6 +548,7 @@ def tour(request, pk):
         case,
         form,
         title="Tour of the receiving school",
+        stages=(Case.State.PLANNING,),
         done="Tour date saved",
         save=lambda form: services.tour_record(
             case_id=case.pk, user=request.user, tour_on=form.cleaned_data["tour_on"]
@@ -593,6 +609,7 @@ def start(request, pk):
         case,
         form,
         title="Start the placement",
+        stages=(Case.State.PLANNING,),
         done="Placement start recorded",
         template="calendars/start_placement.html",
         save=lambda form: services.placement_start(

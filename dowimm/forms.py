@@ -64,9 +64,13 @@ class GovForm(forms.Form):
         self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
 
     def add_rule_error(self, error):
-        """Show a CaseRuleError against its field, or at the top of the form."""
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
+        """
+        Show a CaseRuleError, or each of several, against its field or at the
+        top of the form.
+        """
+        for each in error.errors:
+            field = each.field if each.field in self.fields else None
+            self.add_error(field, each.message)
 
 
 def yes_no_field(label, **kwargs):

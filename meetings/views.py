@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from cases import services
+from cases.models import Case
 from cases.selectors import get_case_or_404
 from cases.views import case_form_page
 from meetings.forms import PlanningMeetingForm, PreliminaryMeetingForm
@@ -29,6 +30,7 @@ def preliminary(request, pk):
         case,
         form,
         title="Preliminary meeting with the Inclusion Adviser",
+        stages=(Case.State.PRELIMINARY,),
         done="Preliminary meeting recorded",
         save=lambda form: services.preliminary_meeting_record(
             case_id=case.pk, user=request.user, **form.cleaned_data
@@ -61,6 +63,7 @@ def planning(request, pk):
         case,
         form,
         title="Planning meeting",
+        stages=(Case.State.PLANNING,),
         done="Planning meeting recorded",
         save=lambda form: services.planning_meeting_record(
             case_id=case.pk,

@@ -247,6 +247,44 @@ def test_a_week_with_school_days_and_no_contact_is_a_gap(cast, active):
     assert monitoring.weeks_without_contact == [datetime.date(2025, 10, 20)]
 
 
+def test_a_contact_sent_twice_is_recorded_once(cast, active):
+    def record(summary):
+        with at(datetime.date(2025, 10, 15)):
+            placement.contact_record(
+                case_id=active.pk,
+                user=cast.home_staff,
+                contact_on=datetime.date(2025, 10, 15),
+                between="Heads of year",
+                method="phone",
+                summary=summary,
+            )
+
+    record("Settling in well")
+    with pytest.raises(CaseRuleError, match="This contact is already recorded"):
+        record("Settling in well")
+    record("A second call: lunchtime went badly")
+
+    assert active.contacts.count() == 2
+
+
+def test_weekly_contact_is_owed_from_the_first_day(cast, active):
+    def contact_task(day):
+        with at(day):
+            tasks = stage_tasks(active, placement_monitoring(active))
+        [task] = [t for t in tasks if t.title == "Record contact every week"]
+        return task.done, task.status
+
+    # Started ahead of Mon 13 Oct: nothing is owed, nor yet done.
+    assert contact_task(datetime.date(2025, 10, 9)) == (False, "From 13 Oct 2025")
+    # During the first week, which is not over yet, no week has been missed.
+    assert contact_task(datetime.date(2025, 10, 15)) == (True, "Up to date")
+    # By Tue 21 Oct the week of 13 Oct is over without a contact.
+    assert contact_task(datetime.date(2025, 10, 21)) == (
+        False,
+        "1 week without contact",
+    )
+
+
 def test_each_review_confirms_the_next(cast, active):
     review = hold_review(
         cast,
@@ -749,6 +787,31 @@ def test_cp_file_receipt_cannot_come_before_it_was_sent(cast, active):
             )
 
 
+def test_the_receiving_dsl_is_offered_the_receipt_only_once_the_file_is_sent(
+    cast, active, client
+):
+    managed_move(cast, active)
+    receipt = reverse("cases:cp_file_received", args=[active.pk])
+    client.force_login(cast.receiving_dsl)
+    with at(MOVED):
+        placement.managed_move_complete(
+            case_id=active.pk, user=cast.receiving_staff, single_registration_on=MOVED
+        )
+        before = client.get(reverse("cases:detail", args=[active.pk])).content
+        placement.cp_file_sent_record(
+            case_id=active.pk,
+            user=cast.home_dsl,
+            sent_on=MOVED,
+            method=ChildProtectionFileTransfer.Method.SECURE_SYSTEM,
+            contents="The whole file",
+        )
+        after = client.get(reverse("cases:detail", args=[active.pk])).content
+
+    assert receipt not in before.decode()
+    assert "Cannot start yet" in before.decode()
+    assert receipt in after.decode()
+
+
 def test_a_dispute_goes_to_a_panel_only_after_failed_mediation(cast, active):
     with at(FIRST_REVIEW):
         dispute = placement.dispute_raise(
@@ -973,10 +1036,39 @@ def test_the_case_page_offers_only_the_decisions_a_review_has_made(
     with at(FIRST_REVIEW):
         after = client.get(reverse("cases:detail", args=[active.pk]))
 
+    with at(FIRST_REVIEW):
+        placement.managed_move_offer(
+            case_id=active.pk,
+            user=cast.receiving_staff,
+            review=active.reviews.get(held_on=FIRST_REVIEW),
+        )
+        offered = client.get(reverse("cases:detail", args=[active.pk]))
+
     assert offer not in before.content.decode()
     assert "record that review first" in before.content.decode()
     assert offer in after.content.decode()
     assert end not in after.content.decode()
+    # Once the move is offered, the page no longer asks for a deciding review.
+    assert offer not in offered.content.decode()
+    assert "record that review first" not in offered.content.decode()
+
+
+def test_a_planning_form_opened_after_the_start_says_its_stage_is_over(
+    cast, active, client
+):
+    client.force_login(cast.home_staff)
+    url = reverse("meetings:planning", args=[active.pk])
+
+    with at(FIRST_REVIEW):
+        page = client.get(url).content.decode()
+        posted = client.post(url, {"attendees": "Head of year"})
+
+    over = "This case is at the “Active placement” stage, so this can no longer be"
+    assert over in page
+    assert "<form" not in page.split("<main")[1]
+    # A form sent from a page opened earlier is refused, keeping what was typed.
+    assert "Head of year" in posted.content.decode()
+    assert not posted.context["form"].is_valid()
 
 
 def test_an_ended_placement_shows_no_expected_end(cast, active, client):

@@ -156,7 +156,7 @@ def test_placement_becomes_a_managed_move(live_server, browser_page, cast, tmp_p
         page.get_by_label("Summary").fill("Settling in; one late arrival")
         submit(page, "Record contact")
         expect_success(page, "Contact recorded")
-        expect_task_status(page, "Record contact every week", "Completed")
+        expect_task_status(page, "Record contact every week", "Up to date")
 
         open_task(page, "Record absence")
         fill_date(page, "Date", ABSENT)

@@ -227,6 +227,27 @@ def test_an_intervention_cannot_predate_reception(cast):
     assert add(datetime.date(2016, 9, 1)).started_on == datetime.date(2016, 9, 1)
 
 
+def test_an_intervention_sent_twice_is_recorded_once(cast):
+    case = cast.preliminary_case()
+
+    def add(description, started_on=datetime.date(2026, 9, 7)):
+        return services.intervention_add(
+            case_id=case.pk,
+            user=cast.home_staff,
+            description=description,
+            started_on=started_on,
+            outcome="Helped for a while",
+        )
+
+    add("Mentoring with the head of year")
+    with pytest.raises(CaseRuleError, match="already recorded on the case"):
+        add("mentoring with the  head of year ")
+    # The same strategy tried again later is another intervention.
+    add("Mentoring with the head of year", datetime.date(2026, 11, 2))
+
+    assert case.interventions.count() == 2
+
+
 @pytest.mark.parametrize(
     ("born", "reception"),
     [

@@ -9,6 +9,7 @@ from django.urls import reverse
 from cases import services
 from cases.tests.factories import Cast
 from dowimm.calendars.services import calendar_entry_add
+from meetings.models import PlanningMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,42 @@ def test_the_case_page_warns_of_a_booked_review_the_school_now_closes_on(
     )
     assert warning not in before
     assert warning in " ".join(after.split())
+
+
+def posted(details):
+    """Form data for the planning meeting, each date as its day, month and year."""
+    data = {}
+    for name, value in details.items():
+        if isinstance(value, datetime.date):
+            data |= {f"{name}_0": value.day, f"{name}_1": value.month}
+            data[f"{name}_2"] = value.year
+        else:
+            data[name] = value
+    return data
+
+
+def test_every_refused_planning_date_is_shown_at_once(client, planning_case):
+    # Mon 27 Oct 2025 is in half term, and Sat 8 Nov 2025 is a weekend: both
+    # are reported on the one submission, each against its own field.
+    cast, case = planning_case
+    details = PLANNED_FOR_13_OCT | {
+        "proposed_start_on": datetime.date(2025, 10, 27),
+        "first_review_on": datetime.date(2025, 11, 8),
+    }
+    client.force_login(cast.home_staff)
+
+    with time_machine.travel(THU_2_OCT_2025, tick=False):
+        response = client.post(
+            reverse("meetings:planning", args=[case.pk]), posted(details)
+        )
+
+    errors = response.context["form"].errors
+    assert errors["proposed_start_on"] == [
+        "Receiving Academy is closed on Mon 27 Oct 2025 (Autumn half term). "
+        "Choose a school day for the first day"
+    ]
+    assert errors["first_review_on"] == [
+        "The review cannot be on a Saturday (Sat 8 Nov 2025). Choose a school day"
+    ]
+    assert not PlanningMeeting.objects.filter(case=case).exists()
+    assert not case.reviews.exists()

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from dowimm import health
+from dowimm.accounts.views import admin_sign_in
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -16,10 +16,6 @@ urlpatterns = [
     path("", include("dowimm.documents.urls")),
     path("", include("dowimm.audit.urls")),
     path("", include("reports.urls")),
-    # Administrators sign in like everyone else, second factor included.
-    path(
-        "django-admin/login/",
-        RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
-    ),
+    path("django-admin/login/", admin_sign_in),
     path("django-admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +33,18 @@ class SignIn(LoginView):
 
 
 sign_in = SignIn.as_view()
+
+
+def admin_sign_in(request):
+    """
+    Administrators sign in like everyone else, second factor included.
+    Someone already signed in who is not one is not asked to sign in
+    again: the administration pages are not there for them.
+    """
+    if request.user.is_authenticated:
+        raise Http404
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("accounts:sign_in") + (f"?{query}" if query else ""))
 
 
 def sign_in_locked(request, original_response=None, credentials=None):

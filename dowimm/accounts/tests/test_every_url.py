@@ -76,6 +76,16 @@ def test_the_admin_sign_in_is_the_sites_own(client):
     assert response["Location"] == "/sign-in/?next=/django-admin/"
 
 
+def test_signed_in_staff_who_are_not_administrators_find_no_admin(client, db):
+    client.force_login(staff_member())
+
+    response = client.get("/django-admin/", follow=True)
+
+    # Not the sign-in page again, which would suggest signing in once more.
+    assert response.status_code == 404
+    assert response.redirect_chain == [("/django-admin/login/?next=/django-admin/", 302)]
+
+
 @pytest.mark.parametrize("has_app", [False, True])
 def test_a_password_alone_opens_no_page_but_the_sign_in_steps(client, has_app):
     user = staff_member()

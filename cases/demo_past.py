@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 
 from stdnum.gb import upn
 
-from cases.models import Case, ExtensionRequest, ManagedMove, Outcome, Pupil
+from cases.models import (
+    Case,
+    ChildProtectionFileTransfer,
+    ExtensionRequest,
+    ManagedMove,
+    Outcome,
+    Pupil,
+)
 from dowimm.accounts.models import User
 from dowimm.calendars.school_days import school_days_for
 from meetings.models import ReviewMeeting
@@ -153,6 +160,11 @@ def _case(rng, serial, home, receiving, offices, changes):
         updated_at=_moment(closed, rng),
         at_risk_of_exclusion=True,
         started_on=started,
+        # Every finished case's paperwork reached FAET long ago, so the
+        # demo's work queues hold only this year's cases.
+        agreement_received_by_faet_on=started + datetime.timedelta(days=2)
+        if started
+        else None,
         closed_on=closed,
         closed_reason=REASONS[state],
     )
@@ -176,10 +188,10 @@ def _case(rng, serial, home, receiving, offices, changes):
         for n, (stage, day) in enumerate(changes)
     )
     if started:
-        _placement(rng, case, changes, offices[receiving.pk])
+        _placement(rng, case, changes, staff, offices[receiving.pk])
 
 
-def _placement(rng, case, changes, receiving_staff):
+def _placement(rng, case, changes, home_staff, receiving_staff):
     closed = case.closed_on
     decision = {
         State.ENDED: ReviewMeeting.Decision.END,
@@ -226,4 +238,17 @@ def _placement(rng, case, changes, receiving_staff):
             offered_by=receiving_staff,
             single_registration_on=closed,
             home_deleted_from_roll_on=closed,
+            home_cme_informed_on=closed,
+            receiving_cme_informed_on=closed,
+            cp_file_due_on=closed + datetime.timedelta(days=7),
+        )
+        ChildProtectionFileTransfer.objects.create(
+            case=case,
+            sent_on=closed + datetime.timedelta(days=2),
+            method=ChildProtectionFileTransfer.Method.SECURE_SYSTEM,
+            contents="The whole file.",
+            sent_by=home_staff,
+            received_on=closed + datetime.timedelta(days=3),
+            received_by=receiving_staff,
+            stored_where="Safeguarding system",
         )

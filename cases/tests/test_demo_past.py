@@ -5,6 +5,7 @@ import time_machine
 from django.conf import settings
 
 from cases.demo_past import CASES, load_past_year
+from cases.fair_access import queue_counts
 from cases.models import Case, StageStay
 from cases.tests.factories import UserFactory
 from dowimm.accounts.models import User
@@ -64,3 +65,11 @@ def test_the_reports_for_2025_26_show_the_past_year(past_year):
     assert finished["Managed move"] == moved >= 5
     # The favoured schools take enough moves in to show.
     assert max(row[2] for row in moves.rows if isinstance(row[2], int)) >= 5
+
+
+def test_the_past_year_leaves_nothing_waiting_for_the_team(past_year):
+    # Its agreements, outcomes and child-protection files were all dealt
+    # with at the time: the queues are for this year's cases.
+    waiting = {queue.slug: n for queue, n in queue_counts(LOADED.date()) if n}
+
+    assert waiting == {}

@@ -83,7 +83,8 @@ def test_signed_in_staff_who_are_not_administrators_find_no_admin(client, db):
 
     # Not the sign-in page again, which would suggest signing in once more.
     assert response.status_code == 404
-    assert response.redirect_chain == [("/django-admin/login/?next=/django-admin/", 302)]
+    sent_to = "/django-admin/login/?next=/django-admin/"
+    assert response.redirect_chain == [(sent_to, 302)]
 
 
 @pytest.mark.parametrize("has_app", [False, True])

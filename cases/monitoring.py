@@ -64,7 +64,9 @@ class Monitoring:
 def placement_monitoring(case, today=None):
     """What the case page shows about a placement that has started."""
     today = today or timezone.localdate()
-    until = min(today, case.expected_end_on or today)
+    # Counted to the end: expected, or the day the placement ended or the
+    # pupil moved for good.
+    until = min(today, case.expected_end_on or today, case.closed_on or today)
     if case.started_on is None or until < case.started_on:
         return Monitoring(attendance=None, contact_weeks=[])
     school_days = school_days_for(case.receiving_school)

@@ -13,6 +13,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cases.checklist import signatures_awaited
@@ -244,6 +245,16 @@ def review_record(*, case_id, user, review_id, details, next_review_on):
     if next_review_on:
         check_open_at(
             case.receiving_school, next_review_on, "next review", "next_review_on"
+        )
+    end = case.expected_end_on
+    if next_review_on and end and next_review_on > end:
+        # A later date would leave the end of the placement unreviewed; an
+        # agreed extension moves the expected end.
+        raise CaseRuleError(
+            f"The next review must be by the placement's expected end, "
+            f"{format_day(end)}, so that a review decides what happens then. "
+            "Choose a date on or before it",
+            field="next_review_on",
         )
     latest = (
         case.reviews.filter(held_on__isnull=False)
@@ -585,6 +596,16 @@ def managed_move_complete(*, case_id, user, single_registration_on):
         )
     _not_before_start(case, single_registration_on, "single_registration_on")
     _not_in_future(single_registration_on, "single_registration_on")
+    signed = case.signatures.filter(
+        document=AgreementSignature.Document.MANAGED_MOVE_AGREEMENT
+    ).aggregate(last=Max("signed_on"))["last"]
+    if signed and single_registration_on < signed:
+        raise CaseRuleError(
+            "The move can begin only once everyone has signed the Managed Move "
+            f"Agreement, which was on {format_day(signed)}. Enter that date or "
+            "a later one",
+            field="single_registration_on",
+        )
     _open_at_receiving_school(case, single_registration_on, "single_registration_on")
     move = case.managed_move
     move.single_registration_on = single_registration_on

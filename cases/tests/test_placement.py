@@ -285,6 +285,31 @@ def test_weekly_contact_is_owed_from_the_first_day(cast, active):
     )
 
 
+def test_the_next_review_cannot_leave_the_expected_end_unreviewed(cast, active):
+    # The placement is expected to end on Fri 12 Dec 2025; Mon 15 Dec is the
+    # next school day.
+    with pytest.raises(CaseRuleError) as refused:
+        hold_review(
+            cast,
+            active,
+            FIRST_REVIEW,
+            Decision.CONTINUE,
+            next_on=datetime.date(2025, 12, 15),
+        )
+
+    assert refused.value.message == (
+        "The next review must be by the placement's expected end, Fri 12 Dec "
+        "2025, so that a review decides what happens then. Choose a date on or "
+        "before it"
+    )
+    assert refused.value.field == "next_review_on"
+    assert not active.reviews.filter(held_on__isnull=False).exists()
+    review = hold_review(
+        cast, active, FIRST_REVIEW, Decision.CONTINUE, next_on=EXPECTED_END
+    )
+    assert review.held_on == FIRST_REVIEW
+
+
 def test_each_review_confirms_the_next(cast, active):
     review = hold_review(
         cast,
@@ -501,6 +526,20 @@ def end(cast, case, details, grounds_for_suspension=None):
         )
 
 
+def test_attendance_and_contact_stop_counting_on_the_last_day(cast, active):
+    # Ended with a last day of Fri 14 Nov 2025: 13-17 Oct, 20-24 Oct, half
+    # term, 3-7 Nov and 10-14 Nov make 20 school days, whenever it is read.
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
+    active.refresh_from_db()
+
+    with at(datetime.date(2025, 12, 10)):
+        monitoring = placement_monitoring(active)
+
+    assert monitoring.attendance.school_days == 20
+    assert monitoring.contact_weeks[-1][0] == datetime.date(2025, 11, 10)
+
+
 def test_ending_needs_a_review_that_decided_to_end(cast, active):
     with pytest.raises(CaseRuleError, match="Hold a review meeting"):
         end(cast, active, ending(Outcome.Reason.FAMILY_CHOICE))
@@ -700,6 +739,25 @@ def test_a_managed_move_needs_every_signature(cast, active):
                 user=cast.receiving_staff,
                 single_registration_on=MOVED,
             )
+
+
+def test_a_managed_move_cannot_begin_before_everyone_signed(cast, active):
+    # Everyone signed on Wed 22 Oct 2025; the placement began on 13 Oct.
+    managed_move(cast, active)
+
+    with at(MOVED), pytest.raises(CaseRuleError) as refused:
+        placement.managed_move_complete(
+            case_id=active.pk,
+            user=cast.receiving_staff,
+            single_registration_on=datetime.date(2025, 10, 21),
+        )
+
+    assert refused.value.message == (
+        "The move can begin only once everyone has signed the Managed Move "
+        "Agreement, which was on Wed 22 Oct 2025. Enter that date or a later one"
+    )
+    active.refresh_from_db()
+    assert active.state == Case.State.ACTIVE
 
 
 def test_a_managed_move_completes_and_sets_the_cp_file_deadline(cast, active):

@@ -265,12 +265,15 @@ def planning_tasks(case):
 
 
 def start_task(case):
+    waiting = case.started_on is None and bool(planning_outstanding(case))
     return Task(
         "Start the placement",
         HOME,
         case.started_on is not None,
         "cases:start",
         "cases.act_for_home_school",
+        status="Cannot start yet" if waiting else "",
+        blocked=waiting,
     )
 
 
@@ -421,6 +424,8 @@ def ended_tasks(case):
             outcome.received_by_faet_on is not None,
             "cases:outcome_received",
             "cases.act_for_fair_access",
+            status="" if outcome.sent_to_faet_on else "Cannot start yet",
+            blocked=not outcome.sent_to_faet_on,
         ),
         Task(
             "Offer a reintegration meeting and record the plan",

@@ -128,14 +128,13 @@ class Case(FSMModelMixin, models.Model):
         NOT_PROCEEDING = "not_proceeding", "Not proceeding"
 
     PLACEMENT_STATES = (State.ACTIVE, State.EXTENDED)
-    OPEN_STATES = (
+    BEFORE_START_STATES = (
         State.ELIGIBILITY,
         State.PRELIMINARY,
         State.FINDING_SCHOOL,
         State.PLANNING,
-        State.ACTIVE,
-        State.EXTENDED,
     )
+    OPEN_STATES = (*BEFORE_START_STATES, State.ACTIVE, State.EXTENDED)
 
     reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="cases")
@@ -286,12 +285,7 @@ class Case(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[
-            State.ELIGIBILITY,
-            State.PRELIMINARY,
-            State.FINDING_SCHOOL,
-            State.PLANNING,
-        ],
+        source=BEFORE_START_STATES,
         target=State.NOT_PROCEEDING,
     )
     def close_not_proceeding(self):

@@ -31,6 +31,7 @@ from cases.models import (
     ReintegrationPlan,
 )
 from cases.services import (
+    PLANNING_HORIZON,
     CaseRuleError,
     _lock,
     _move,
@@ -445,6 +446,7 @@ def placement_end_early(*, case_id, user, review, grounds_for_suspension, detail
             "The return date must be after the last day at the receiving school",
             field="return_on",
         )
+    check_open_at(case.home_school, details["return_on"], "return", "return_on")
 
     outcome = _save(
         Outcome(case=case, review=review, completed_by=user, **details), user
@@ -461,6 +463,12 @@ def _check_ending_reason(case, review, grounds_for_suspension, details):
     if reason == Reason.SERIOUS_BREACH:
         if not details["incident"]:
             raise CaseRuleError("Describe the incident", field="incident")
+        if grounds_for_suspension is None:
+            raise CaseRuleError(
+                "Select yes if the breach would be grounds for a suspension at "
+                "your school",
+                field="grounds_for_suspension",
+            )
         if not grounds_for_suspension:
             raise CaseRuleError(
                 "A minor infraction cannot end a placement. Raise the concern "
@@ -519,6 +527,17 @@ def agreement_mark_received(*, case_id, user):
 def reintegration_plan_record(*, case_id, user, details):
     case = _lock(case_id, State.ENDED)
     return_on = case.outcome.return_on
+    offered_on, held_on = details["meeting_offered_on"], details["meeting_held_on"]
+    _not_before_start(case, offered_on, "meeting_offered_on")
+    _not_in_future(offered_on, "meeting_offered_on")
+    if held_on:
+        _not_in_future(held_on, "meeting_held_on")
+        if held_on < offered_on:
+            raise CaseRuleError(
+                "The meeting must be held on or after the day it was offered, "
+                f"{format_day(offered_on)}",
+                field="meeting_held_on",
+            )
     if details["reduced_timetable"]:
         if not details["parental_agreement_on"]:
             raise CaseRuleError(
@@ -531,12 +550,20 @@ def reintegration_plan_record(*, case_id, user, details):
                 "Enter when the reduced timetable ends: it must be time-limited",
                 field="reduced_timetable_ends_on",
             )
-        if details["reduced_timetable_ends_on"] <= return_on:
+        _not_in_future(details["parental_agreement_on"], "parental_agreement_on")
+        ends_on = details["reduced_timetable_ends_on"]
+        if ends_on <= return_on:
             raise CaseRuleError(
                 "The reduced timetable must end after the return date",
                 field="reduced_timetable_ends_on",
             )
-    held_on = details["meeting_held_on"]
+        if ends_on > return_on + PLANNING_HORIZON:
+            raise CaseRuleError(
+                f"A reduced timetable is for a short time, and "
+                f"{format_day(ends_on)} is more than 26 weeks after the return. "
+                "Check the year, or agree an earlier end",
+                field="reduced_timetable_ends_on",
+            )
     if held_on and held_on > return_on:
         raise CaseRuleError(
             f"Hold the reintegration meeting before the pupil returns on "
@@ -547,6 +574,7 @@ def reintegration_plan_record(*, case_id, user, details):
         raise CaseRuleError(
             "The plan's review must be after the return date", field="review_on"
         )
+    check_open_at(case.home_school, details["review_on"], "plan's review", "review_on")
 
     plan = getattr(case, "reintegration_plan", None) or ReintegrationPlan(case=case)
     for name, value in details.items():

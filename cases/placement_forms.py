@@ -116,6 +116,7 @@ class EndEarlyForm(GovForm):
     grounds_for_suspension = yes_no_field(
         "For a breach: would it be grounds for a suspension at your school?",
         required=False,
+        empty_value=None,
         help_text="A minor infraction cannot end a placement.",
     )
     incident = text_field("For a breach: the incident", required=False, rows=4)

@@ -335,7 +335,13 @@ def case_confirm_eligible(*, case_id, user, answers):
 
     for name, value in answers.items():
         setattr(case, name, value)
-    if not case.meets_a_scheme_reason:
+    if case.meets_a_scheme_reason:
+        # The other-reason answers are only for when none of the reasons
+        # apply: kept beside a reason, they would read as a second ground.
+        case.other_reason, case.consultation_notes = "", ""
+        case.consulted_adviser, case.consulted_on = None, None
+        case.consultation_agreed = None
+    else:
         if not (case.other_reason and case.consulted_adviser and case.consulted_on):
             raise CaseRuleError(
                 "Outside the three reasons, record the reason, the Inclusion "
@@ -348,7 +354,14 @@ def case_confirm_eligible(*, case_id, user, answers):
                 "Close it as not proceeding instead.",
                 field="consultation_agreed",
             )
-        _not_before_opened(case, case.consulted_on, "consulted_on")
+        # Schools often ask the adviser before they open a case.
+        opened = timezone.localtime(case.opened_at).date()
+        if case.consulted_on < opened - PLANNING_HORIZON:
+            raise CaseRuleError(
+                "Enter a consultation in the 26 weeks before the case was "
+                f"opened on {format_day(opened)}, or since. Check the year",
+                field="consulted_on",
+            )
         _not_in_future(case.consulted_on, "consulted_on")
     _move(case, "confirm_eligible", user, "Eligibility confirmed")
     return case
@@ -453,7 +466,7 @@ def pathway_decline(*, case_id, user, decided_on, reason):
 
 @transaction.atomic
 def case_close_not_proceeding(*, case_id, user, reason):
-    case = _lock(case_id, *Case.OPEN_STATES)
+    case = _lock(case_id, *Case.BEFORE_START_STATES)
     case.closed_on = timezone.localdate()
     case.closed_reason = reason
     _withdraw_awaiting_approaches(case, user)

@@ -64,6 +64,9 @@ def case_form_page(
 def case_list(request):
     if request.user.is_transport_officer:
         return redirect("transport:queue")
+    if request.user.role == User.Role.ADMINISTRATOR:
+        # Administrators see no cases: their home is the administration.
+        return redirect("admin:index")
 
     cases = cases_visible_to(request.user).order_by("-opened_at")
     filters = forms.CaseFilterForm(request.GET or None)
@@ -358,6 +361,7 @@ def close(request, pk):
         case,
         form,
         title="Close the case as not proceeding",
+        stages=Case.BEFORE_START_STATES,
         done="Case closed as not proceeding",
         save=lambda form: services.case_close_not_proceeding(
             case_id=case.pk, user=request.user, reason=form.cleaned_data["reason"]

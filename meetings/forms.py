@@ -54,6 +54,11 @@ class PlanningMeetingForm(GovForm):
     )
     attendance_threshold_percent = forms.IntegerField(
         label="Attendance below which a review is held (%)",
+        # A text box, as GOV.UK asks for numbers: a number box would change
+        # the value on a scroll of the mouse wheel.
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+        ),
         min_value=1,
         max_value=100,
         error_messages={

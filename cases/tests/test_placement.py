@@ -576,6 +576,19 @@ def test_a_minor_infraction_cannot_end_a_placement(cast, active):
     assert not Outcome.objects.exists()
 
 
+def test_a_breach_needs_an_answer_on_suspension(cast, active):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+    details = ending(Outcome.Reason.SERIOUS_BREACH, incident="Assault on a pupil")
+
+    with pytest.raises(CaseRuleError) as refused:
+        end(cast, active, details, grounds_for_suspension=None)
+
+    assert refused.value.message == (
+        "Select yes if the breach would be grounds for a suspension at your school"
+    )
+    assert refused.value.field == "grounds_for_suspension"
+
+
 def test_a_serious_breach_ends_the_placement(cast, active):
     hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
     details = ending(Outcome.Reason.SERIOUS_BREACH, incident="Assault on a pupil")
@@ -669,7 +682,7 @@ def test_the_reintegration_meeting_is_held_before_the_return(cast, active):
     ended(cast, active)
 
     with (
-        at(datetime.date(2025, 11, 14)),
+        at(datetime.date(2025, 11, 18)),
         pytest.raises(
             CaseRuleError, match="before the pupil returns on Mon 17 Nov 2025"
         ),
@@ -679,6 +692,105 @@ def test_the_reintegration_meeting_is_held_before_the_return(cast, active):
             user=cast.home_staff,
             details=plan(meeting_held_on=datetime.date(2025, 11, 18)),
         )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        # The placement began on Mon 13 Oct 2025; today is Fri 14 Nov.
+        (
+            {"meeting_offered_on": datetime.date(2025, 10, 10)},
+            "meeting_offered_on",
+            "on or after the placement started, Mon 13 Oct 2025",
+        ),
+        (
+            {"meeting_held_on": datetime.date(2025, 11, 17)},
+            "meeting_held_on",
+            "today or in the past",
+        ),
+        (
+            {
+                "meeting_offered_on": datetime.date(2025, 11, 14),
+                "meeting_held_on": datetime.date(2025, 11, 13),
+            },
+            "meeting_held_on",
+            "on or after the day it was offered, Fri 14 Nov 2025",
+        ),
+        (
+            {"review_on": datetime.date(2025, 11, 29)},
+            "review_on",
+            r"plan's review cannot be on a Saturday \(Sat 29 Nov 2025\)",
+        ),
+        # The pupil returns on Mon 17 Nov 2025: 26 weeks on is 18 May 2026.
+        (
+            {
+                "reduced_timetable": True,
+                "parental_agreement_on": datetime.date(2025, 11, 14),
+                "reduced_timetable_ends_on": datetime.date(2026, 5, 19),
+            },
+            "reduced_timetable_ends_on",
+            "Tue 19 May 2026 is more than 26 weeks after the return",
+        ),
+    ],
+)
+def test_reintegration_dates_that_cannot_be_right_are_refused(
+    cast, active, change, field, message
+):
+    ended(cast, active)
+
+    with at(datetime.date(2025, 11, 14)), pytest.raises(CaseRuleError) as refused:
+        placement.reintegration_plan_record(
+            case_id=active.pk, user=cast.home_staff, details=plan(**change)
+        )
+
+    assert refused.match(message)
+    assert refused.value.field == field
+    assert not hasattr(Case.objects.get(pk=active.pk), "reintegration_plan")
+
+
+def test_the_return_is_on_a_day_the_home_school_is_open(cast, active):
+    hold_review(cast, active, datetime.date(2025, 11, 14), Decision.END)
+
+    with pytest.raises(CaseRuleError, match="return cannot be on a Saturday"):
+        end(
+            cast,
+            active,
+            ending(Outcome.Reason.FAMILY_CHOICE, return_on=datetime.date(2025, 11, 15)),
+        )
+
+
+def test_tasks_that_wait_on_another_cannot_be_started_yet(cast, active):
+    def task(case, title):
+        with at(datetime.date(2025, 11, 14)):
+            case = Case.objects.get(pk=case.pk)
+            tasks = stage_tasks(case, placement_monitoring(case))
+        return next(t for t in tasks if t.title == title)
+
+    with at(PLANNED):
+        planning = cast.planning_case(serial=2, on=PLANNED)
+    start = task(planning, "Start the placement")
+    assert (start.blocked, start.status) == (True, "Cannot start yet")
+
+    ended(cast, active)
+    received = "Mark the Outcomes Form received"
+    assert task(active, received).blocked
+    placement.outcome_mark_sent(case_id=active.pk, user=cast.receiving_staff)
+    assert not task(active, received).blocked
+
+
+def test_a_placement_that_has_started_cannot_be_closed_as_not_proceeding(
+    cast, active, client
+):
+    client.force_login(cast.home_staff)
+
+    with at(FIRST_REVIEW):
+        page = client.get(reverse("cases:close", args=[active.pk])).content.decode()
+        with pytest.raises(CaseRuleError, match="“Active placement” stage"):
+            services.case_close_not_proceeding(
+                case_id=active.pk, user=cast.home_staff, reason="Changed our minds"
+            )
+
+    assert "so this can no longer be recorded or changed" in page
 
 
 def test_outcomes_form_is_sent_then_received(cast, active):

@@ -152,6 +152,63 @@ def test_outside_the_three_reasons_goes_ahead_when_the_adviser_agreed(cast):
     assert case.consulted_adviser == cast.adviser
 
 
+@pytest.mark.parametrize(
+    ("consulted_on", "refusal"),
+    [
+        # Opened on Thu 3 Dec 2026: asking the adviser the week before is
+        # normal, and 26 weeks before is the earliest taken as this case's.
+        (datetime.date(2026, 11, 26), None),
+        (datetime.date(2026, 6, 4), None),
+        (datetime.date(2026, 6, 3), "in the 26 weeks before the case was opened"),
+    ],
+)
+def test_an_adviser_may_be_consulted_before_the_case_is_opened(
+    cast, consulted_on, refusal
+):
+    case = cast.open_case()
+    answers = {
+        **ELIGIBLE_ANSWERS,
+        "internal_strategies_exhausted": False,
+        "at_risk_of_exclusion": False,
+        "other_reason": "Relationship breakdown with peers",
+        "consulted_adviser": cast.adviser,
+        "consulted_on": consulted_on,
+        "consultation_agreed": True,
+    }
+
+    def confirm():
+        return services.case_confirm_eligible(
+            case_id=case.pk, user=cast.home_staff, answers=answers
+        )
+
+    if refusal:
+        with pytest.raises(CaseRuleError, match=refusal):
+            confirm()
+    else:
+        assert confirm().consulted_on == consulted_on
+
+
+def test_other_reason_answers_beside_a_scheme_reason_are_not_kept(cast):
+    case = cast.open_case()
+    answers = {
+        **ELIGIBLE_ANSWERS,
+        "other_reason": "Relationship breakdown with peers",
+        "consulted_adviser": cast.adviser,
+        "consulted_on": datetime.date(2026, 12, 1),
+    }
+
+    case = services.case_confirm_eligible(
+        case_id=case.pk, user=cast.home_staff, answers=answers
+    )
+
+    assert case.meets_a_scheme_reason
+    assert (case.other_reason, case.consulted_adviser, case.consulted_on) == (
+        "",
+        None,
+        None,
+    )
+
+
 def test_outside_the_three_reasons_stops_when_the_adviser_disagreed(cast):
     case = cast.open_case()
     answers = {

@@ -8,7 +8,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.gb import upn as upn_number
 
 from cases.fair_access import QUEUES, cases_in_queue
-from cases.models import AgreementSignature, Case, Consent, Pupil
+from cases.models import AgreementSignature, Case, Consent, Pupil, nfc
 from dowimm.files import validate_document_upload
 from dowimm.forms import (
     EMAIL_ADDRESS_ERROR,
@@ -157,6 +157,7 @@ class EligibilityForm(GovForm):
         label="Inclusion Adviser consulted",
         queryset=None,
         required=False,
+        empty_label="Choose the adviser",
     )
     consulted_on = SchoolDateField(
         what="the date you consulted the adviser",
@@ -502,6 +503,22 @@ def signature_choices(case, awaited, user):
 
 
 class CaseFilterForm(forms.Form):
+    pupil = forms.CharField(
+        label="Pupil or case",
+        help_text="Name, UPN or case reference",
+        max_length=100,
+        required=False,
+        strip=True,
+        error_messages={"max_length": "Enter at most 100 characters to search for"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input",
+                "aria-describedby": "id_pupil-hint",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
     state = forms.ChoiceField(
         label="Stage",
         choices=[("", "All stages")] + Case.State.choices,
@@ -542,6 +559,8 @@ class CaseFilterForm(forms.Form):
             cases = cases_in_queue(cases, queue, timezone.localdate())
         if state:
             cases = cases.filter(state=state)
+        if pupil := self.cleaned_data.get("pupil"):
+            cases = cases.filter(_pupil_or_case(pupil))
         if school:
             if school.isdigit():
                 schools = School.objects.filter(urn=int(school))
@@ -552,6 +571,22 @@ class CaseFilterForm(forms.Form):
                 Q(home_school_id__in=ids) | Q(receiving_school_id__in=ids)
             )
         return cases
+
+
+def _pupil_or_case(text):
+    """
+    Cases whose reference or UPN is `text`, or whose pupil has every word
+    of it in a name (legal or preferred).
+    """
+    text = nfc(" ".join(text.split()))
+    names = Q()
+    for word in text.split():
+        names &= (
+            Q(pupil__legal_first_names__icontains=word)
+            | Q(pupil__legal_surname__icontains=word)
+            | Q(pupil__preferred_name__icontains=word)
+        )
+    return Q(reference__iexact=text) | Q(pupil__upn=text.upper()) | names
 
 
 def queue_label(slug):

@@ -172,6 +172,15 @@ def test_only_school_staff_open_cases(client, cast):
     assert client.get(reverse("cases:open")).status_code == 404
 
 
+def test_an_administrator_starts_in_the_administration_not_an_empty_list(client, cast):
+    client.force_login(cast.admin)
+
+    response = client.get(reverse("cases:list"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
 def test_hard_stop_is_shown_on_the_eligibility_form(client, cast):
     case = cast.open_case(in_care=True)
     client.force_login(cast.home_staff)
@@ -328,6 +337,22 @@ def test_case_page_shows_the_task_list_with_owners(client, cast):
     assert "Eligibility confirmed" in html
 
 
+def test_the_preliminary_meetings_notes_are_on_the_case_page(client, cast):
+    case = cast.preliminary_case()
+    services.preliminary_meeting_record(
+        case_id=case.pk,
+        user=cast.home_staff,
+        held_on=case.opened_at.date(),
+        attendees="Head of year",
+        notes="Family keen on a school nearer the bus route",
+    )
+    client.force_login(cast.adviser)
+
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+    assert "Family keen on a school nearer the bus route" in html
+
+
 def test_case_list_filters_by_stage(client, cast):
     cast.open_case(serial=1)
     preliminary = cast.preliminary_case(serial=2)
@@ -337,6 +362,41 @@ def test_case_list_filters_by_stage(client, cast):
 
     assert preliminary.reference in html
     assert "1 case<" in html
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("Zoë", {"zoe"}),
+        ("ní bhriain", {"zoe"}),
+        ("Rowan Testpupil", {"rowan"}),
+        ("testpupil rowan", {"rowan"}),
+        ("Rowan Bhriain", set()),
+        ("Sunny", {"rowan"}),
+    ],
+)
+def test_case_list_finds_a_pupil_by_any_of_their_names(client, cast, search, found):
+    cases = {
+        "rowan": cast.open_case(serial=1, preferred_name="Sunny"),
+        "zoe": cast.open_case(
+            serial=2, legal_first_names="Zoë", legal_surname="Ní Bhriain"
+        ),
+    }
+    client.force_login(cast.home_staff)
+
+    page = client.get(reverse("cases:list"), {"pupil": search}).context["page"]
+
+    assert {k for k, c in cases.items() if c in page.object_list} == found
+
+
+def test_case_list_finds_a_case_by_reference_or_upn(client, cast):
+    case = cast.open_case(serial=1)
+    cast.open_case(serial=2)
+    client.force_login(cast.fair_access)
+
+    for search in (case.reference.lower(), f" {case.pupil.upn.lower()} "):
+        page = client.get(reverse("cases:list"), {"pupil": search}).context["page"]
+        assert list(page.object_list) == [case]
 
 
 def list_queries(client, user):

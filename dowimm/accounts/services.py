@@ -109,7 +109,11 @@ def second_factor_check(*, user, code):
     """
     if code.isdigit() and len(code) == 6:
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
-        wrong = "The code is not right. Enter the code the app shows now"
+        # A code works once: the demo accounts, sharing a key, meet this.
+        wrong = (
+            "The code is not right, or was used already. Enter the code the "
+            "app shows now, or wait for its next one"
+        )
     elif code.isdigit():
         # Recovery codes hold letters, so this is an app code mistyped.
         raise SecondFactorRefused("Enter the 6 digits the app shows now")

@@ -31,6 +31,16 @@ def test_wrong_password_titles_the_page_as_an_error(client):
     assert "not-the-password" not in html
 
 
+@pytest.mark.django_db
+def test_an_empty_sign_in_says_what_to_enter(client):
+    response = client.post("/sign-in/", {"username": "", "password": ""})
+
+    assert response.context["form"].errors == {
+        "username": ["Enter your username"],
+        "password": ["Enter your password"],
+    }
+
+
 @pytest.mark.browser
 def test_sign_in_page_is_accessible(live_server, transactional_db, browser_page):
     browser_page.goto(f"{live_server.url}/sign-in/")

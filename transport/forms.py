@@ -24,8 +24,17 @@ def miles_field(label, *, required=False, help_text=""):
     )
 
 
+class PoundsField(forms.DecimalField):
+    """An amount as people write it: "£1,540.00" is read as 1540.00."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").strip()
+        return super().to_python(value)
+
+
 def pounds_field(label, what):
-    return forms.DecimalField(
+    return PoundsField(
         label=f"{label} (£)",
         max_digits=10,
         decimal_places=2,

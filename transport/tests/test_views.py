@@ -11,6 +11,7 @@ from cases.models import Case
 from cases.tests.factories import set_transport_need
 from dowimm.calendars.school_days import school_days_for
 from dowimm.calendars.services import calendar_import_csv
+from transport.forms import QuoteForm
 from transport.models import TransportRequest
 from transport.selectors import cost_to_date
 from transport.tests.conftest import TODAY
@@ -219,3 +220,35 @@ def test_cost_to_date_counts_the_receiving_schools_days(cast):
     )
 
     assert cost == Decimal("63.00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("£38.50", Decimal("38.50")),
+        ("1,540.00", Decimal("1540.00")),
+        (" £ 4.2 ", Decimal("4.2")),
+    ],
+)
+def test_a_quote_is_read_as_people_write_pounds(typed, read):
+    form = QuoteForm(
+        {
+            "received_on_0": "3",
+            "received_on_1": "12",
+            "received_on_2": "2026",
+            "supplier": "Norwich Taxis",
+            "daily_cost": typed,
+            "total_cost": typed,
+        }
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["daily_cost"] == read
+
+
+def test_a_quote_that_is_not_an_amount_says_how_to_write_one():
+    form = QuoteForm({"daily_cost": "about forty"})
+
+    assert form.errors["daily_cost"] == [
+        "Enter the daily cost in pounds and pence, like 42.50"
+    ]

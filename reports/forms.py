@@ -77,6 +77,20 @@ class ReportFilterForm(forms.Form):
         years = academic_years(today)
         self.fields["academic_year"].choices = [(year, year) for year in years]
         self.fields["academic_year"].initial = years[0]
+        self.fields["academic_year"].error_messages["invalid_choice"] = (
+            f"Choose an academic year from {years[-1]} to {years[0]}, or enter "
+            "a date range"
+        )
+        for name, what in (
+            ("district", "a district"),
+            ("year_group", "a year group"),
+            ("sen_status", "an SEN status"),
+            ("adviser", "an Inclusion Adviser"),
+        ):
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = (
+                    f"Choose {what} from the list"
+                )
 
         schools = scope.schools().order_by("name")
         self.fields["school"].queryset = schools

@@ -261,3 +261,16 @@ def test_an_advisers_queries_do_not_grow_either(client, cast):  # noqa: F811
         many = [queries_for(client, url) for url in pages()[1:5]]
 
     assert many == few
+
+
+def test_a_year_not_offered_is_refused_with_the_years_that_are(client, cast):  # noqa: F811
+    # Today is in 2025-26, and six academic years are offered.
+    client.force_login(cast.fair_access)
+    with at(TODAY):
+        response = client.get(
+            reverse("reports:report", args=["outcomes"]), {"academic_year": "1999-00"}
+        )
+
+    assert response.context["form"].errors["academic_year"] == [
+        "Choose an academic year from 2020-21 to 2025-26, or enter a date range"
+    ]

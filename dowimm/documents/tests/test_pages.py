@@ -164,3 +164,23 @@ def test_the_document_page_offers_signing_only_to_the_schools(
         page = client.get(url).content.decode()
         assert (sign_url in page) == offered, user
         assert "Goes to every lesson and hands in homework" in page
+
+
+def test_earlier_versions_are_folded_away_under_the_current_one(
+    client, cast, agreement_case, django_capture_on_commit_callbacks
+):
+    first = current_version(agreement_case, AGREEMENT)
+    contact_change(cast, agreement_case, django_capture_on_commit_callbacks)
+    client.force_login(cast.home_staff)
+
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(
+            reverse("documents:detail", args=[agreement_case.pk, AGREEMENT])
+        ).content.decode()
+
+    replaced = DocumentVersion.objects.filter(
+        case=agreement_case, kind=AGREEMENT, superseded_at__isnull=False
+    )
+    folded = page.split('<details class="govuk-details">')[1].split("</details>")[0]
+    assert f"Earlier versions ({replaced.count()})" in folded
+    assert f"Version {first.number}, replaced" in folded

@@ -502,22 +502,29 @@ def signature_choices(case, awaited, user):
     return choices
 
 
-class CaseFilterForm(forms.Form):
-    pupil = forms.CharField(
-        label="Pupil or case",
-        help_text="Name, UPN or case reference",
+def search_box(name, label, help_text, too_long):
+    """A filter's text box, its hint tied to it, without the browser's guesses."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         max_length=100,
         required=False,
         strip=True,
-        error_messages={"max_length": "Enter at most 100 characters to search for"},
+        error_messages={"max_length": f"Enter at most 100 characters {too_long}"},
         widget=forms.TextInput(
             attrs={
                 "class": "govuk-input",
-                "aria-describedby": "id_pupil-hint",
+                "aria-describedby": f"id_{name}-hint",
                 "autocomplete": "off",
                 "spellcheck": "false",
             }
         ),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    pupil = search_box(
+        "pupil", "Pupil or case", "Name, UPN or case reference", "to search for"
     )
     state = forms.ChoiceField(
         label="Stage",
@@ -527,23 +534,11 @@ class CaseFilterForm(forms.Form):
     )
     # A box to type in rather than a list: an authority may have thousands
     # of schools, and a list of them all would cost more than the cases.
-    school = forms.CharField(
-        label="School name or URN",
-        help_text="Part of the name, or the 6-digit URN",
-        max_length=100,
-        required=False,
-        strip=True,
-        error_messages={
-            "max_length": "Enter at most 100 characters of the school's name"
-        },
-        widget=forms.TextInput(
-            attrs={
-                "class": "govuk-input",
-                "aria-describedby": "id_school-hint",
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
+    school = search_box(
+        "school",
+        "School name or URN",
+        "Part of the name, or the 6-digit URN",
+        "of the school's name",
     )
     queue = forms.ChoiceField(
         label="Waiting on the Fair Access team",

@@ -155,7 +155,9 @@ def recovery_codes_renew(request):
 
 @require_POST
 def sign_out(request):
-    if request.user.is_authenticated:
+    # Only someone past the second factor ends every session of the
+    # account: a password alone must not sign its owner out elsewhere.
+    if request.user.is_authenticated and request.user.is_verified():
         services.sessions_end_all(user=request.user)
     logout(request)
     messages.success(request, "You have signed out")

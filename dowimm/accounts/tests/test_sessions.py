@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from conftest import force_login_without_second_factor
 from dowimm.accounts.models import SignedInSession
 from dowimm.accounts.tests.factories import staff_member
 
@@ -92,6 +93,21 @@ def test_signing_out_ends_every_session_of_that_person():
     assert laptop.get(reverse("cases:list"))["Location"] == "/sign-in/?next=/"
     assert not SignedInSession.objects.filter(user=user).exists()
     assert Session.objects.count() <= 1  # the laptop's new, empty session
+
+
+def test_a_password_alone_cannot_sign_the_owner_out_elsewhere():
+    user = staff_member()
+    owner, intruder = Client(), Client()
+    owner.force_login(user)
+    force_login_without_second_factor(intruder, user)
+
+    code_page = intruder.get(reverse("accounts:second_factor")).content.decode()
+    intruder.post(reverse("accounts:sign_out"))
+
+    # No menu before the second factor, and signing out ends only that session.
+    assert 'aria-label="Menu"' not in code_page
+    assert owner.get(reverse("cases:list")).status_code == 200
+    assert intruder.get(reverse("cases:list"))["Location"] == "/sign-in/?next=/"
 
 
 def test_disabling_a_user_ends_their_sessions(client):

@@ -197,6 +197,7 @@ def case_open(*, user, pupil_details):
         raise UpnOnOpenCase(existing)
 
     pupil = Pupil(**pupil_details)
+    _check_year_fits_the_school(pupil, user.school)
     pupil._history_user = user
     pupil.save()
     case = Case(pupil=pupil, home_school=user.school, opened_by=user)
@@ -210,6 +211,26 @@ def case_open(*, user, pupil_details):
     return case
 
 
+# The year groups of each GIAS phase whose ages are fixed; other phases
+# (all-through, middle, 16 plus) are not checked.
+YEARS_OF_PHASE = {"Primary": range(0, 7), "Secondary": range(7, 14)}
+
+
+def _check_year_fits_the_school(pupil, school):
+    """Refuse a date of birth that puts the pupil outside the school's years."""
+    years = YEARS_OF_PHASE.get(school.phase)
+    year = pupil.year_group()
+    if years is None or year in years:
+        return
+    in_year = "Reception" if year == 0 else f"Year {year}"
+    raise CaseRuleError(
+        f"{school.name} is a {school.phase.lower()} school, but a pupil born on "
+        f"{pupil.date_of_birth:%-d %B %Y} is in {in_year} this school year. "
+        "Check the date of birth",
+        field="date_of_birth",
+    )
+
+
 @transaction.atomic
 def pupil_update(*, case_id, user, pupil_details):
     case = _lock(case_id, *Case.OPEN_STATES)
@@ -221,6 +242,7 @@ def pupil_update(*, case_id, user, pupil_details):
     was_eligible = eligibility_hard_stop(case, False) is None
     for name, value in pupil_details.items():
         setattr(pupil, name, value)
+    _check_year_fits_the_school(pupil, case.home_school)
     pupil._history_user = user
     pupil.save()
     lost = case.state != State.ELIGIBILITY and eligibility_lost(case)

@@ -115,6 +115,8 @@ def case_open(request):
                 form.add_rule_error(error.naming_the_case())
             else:
                 form.add_rule_error(error)
+        except CaseRuleError as error:
+            form.add_rule_error(error)
         else:
             messages.success(request, f"Case {case.reference} opened")
             return redirect("cases:detail", case.pk)

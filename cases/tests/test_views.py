@@ -121,6 +121,9 @@ def test_a_date_of_birth_outside_school_age_is_refused(client, cast, born, messa
     [(("31", "8", "2022"), "(Reception)"), (("1", "9", "2008"), "(Year 13)")],
 )
 def test_the_first_and_last_school_years_are_accepted(client, cast, born, shown):
+    # An all-through school has both.
+    cast.home_school.phase = "All-through"
+    cast.home_school.save()
     day, month, year = born
     client.force_login(cast.home_staff)
 
@@ -132,6 +135,42 @@ def test_the_first_and_last_school_years_are_accepted(client, cast, born, shown)
     case = Case.objects.get()
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert shown in page
+
+
+@pytest.mark.parametrize(
+    ("phase", "born", "message"),
+    [
+        # Born 1 Jan 2022: Reception in 2026-27.
+        (
+            "Secondary",
+            ("1", "1", "2022"),
+            "Home Academy is a secondary school, but a pupil born on 1 January "
+            "2022 is in Reception this school year. Check the date of birth",
+        ),
+        # Born 31 Aug 2015: already 11 by 31 Aug 2026, so Year 7 in 2026-27.
+        (
+            "Primary",
+            ("31", "8", "2015"),
+            "Home Academy is a primary school, but a pupil born on 31 August "
+            "2015 is in Year 7 this school year. Check the date of birth",
+        ),
+    ],
+)
+def test_a_pupil_outside_the_schools_years_is_refused(
+    client, cast, phase, born, message
+):
+    cast.home_school.phase = phase
+    cast.home_school.save()
+    day, month, year = born
+    client.force_login(cast.home_staff)
+
+    response = client.post(
+        reverse("cases:open"),
+        pupil_form(date_of_birth_0=day, date_of_birth_1=month, date_of_birth_2=year),
+    )
+
+    assert message in error_page(response)
+    assert not Case.objects.exists()
 
 
 def test_wrong_la_number_in_a_upn_is_explained(client, cast):

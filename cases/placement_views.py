@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from cases import placement, placement_forms
 from cases.models import (
@@ -176,9 +176,19 @@ def end_early(request, pk):
     )
 
 
-def _confirm_step(request, pk, *, permission, title, button, action, done):
-    """A step that is only a confirmation: a page with one button."""
+def _confirm_step(
+    request, pk, *, permission, title, button, action, done, done_on=None
+):
+    """
+    A step that is only a confirmation: a page with one button. Once
+    `done_on(case)` gives the day it was done, the page says so instead.
+    """
     case = get_case_or_404(request.user, pk, permission)
+    when = done_on(case) if done_on else None
+    if when and request.method != "POST":
+        reason = f"{done} on {when:%-d %B %Y}."
+        context = {"case": case, "title": title, "reason": reason}
+        return render(request, "cases/stage_over.html", context)
     form = placement_forms.ConfirmForm(request.POST or None, submit_label=button)
     return case_form_page(
         request,
@@ -188,6 +198,11 @@ def _confirm_step(request, pk, *, permission, title, button, action, done):
         done=done,
         save=lambda form: action(case_id=case.pk, user=request.user),
     )
+
+
+def _outcome(case, field):
+    outcome = getattr(case, "outcome", None)
+    return getattr(outcome, field) if outcome else None
 
 
 @login_required
@@ -200,6 +215,7 @@ def outcome_sent(request, pk):
         button="Mark as sent",
         action=placement.outcome_mark_sent,
         done="Outcomes Form marked as sent to the Fair Access team",
+        done_on=lambda case: _outcome(case, "sent_to_faet_on"),
     )
 
 
@@ -213,6 +229,7 @@ def outcome_received(request, pk):
         button="Mark as received",
         action=placement.outcome_mark_received,
         done="Outcomes Form marked as received",
+        done_on=lambda case: _outcome(case, "received_by_faet_on"),
     )
 
 
@@ -226,6 +243,7 @@ def agreement_received(request, pk):
         button="Mark as received",
         action=placement.agreement_mark_received,
         done="DOWIMM Agreement marked as received",
+        done_on=lambda case: case.agreement_received_by_faet_on,
     )
 
 

@@ -575,6 +575,13 @@ def signature_form_page(request, pk, document):
     parties = forms.signature_choices(
         case, signatures_awaited(case, document), request.user
     )
+    if not parties and request.method != "POST":
+        reason = (
+            f"Every signature you can record on the current {document.label} "
+            "is recorded, so there is none to add."
+        )
+        context = {"case": case, "title": "Record a paper signature", "reason": reason}
+        return render(request, "cases/stage_over.html", context)
     form = forms.SignatureForm(
         request.POST or None, request.FILES or None, parties=parties
     )

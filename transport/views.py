@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from cases.models import Case
 from cases.rules import can
 from cases.selectors import get_case_or_404
 from cases.views import case_form_page
@@ -98,6 +99,7 @@ def travel(request, pk):
         form,
         title="How the pupil will get to school",
         done="Travel to school recorded",
+        stages=(Case.State.PLANNING,),
         save=lambda form: services.transport_need_record(
             case_id=case.pk, user=request.user, answer=form.cleaned_data["answer"]
         ),

@@ -793,6 +793,22 @@ def test_a_placement_that_has_started_cannot_be_closed_as_not_proceeding(
     assert "so this can no longer be recorded or changed" in page
 
 
+def test_a_step_already_confirmed_says_when_instead_of_asking_again(
+    cast, active, client
+):
+    url = reverse("cases:agreement_received", args=[active.pk])
+    client.force_login(cast.fair_access)
+
+    with at(FIRST_REVIEW):
+        before = client.get(url).content.decode()
+        placement.agreement_mark_received(case_id=active.pk, user=cast.fair_access)
+        after = client.get(url).content.decode()
+
+    assert "Mark as received" in before
+    assert "Mark as received" not in after
+    assert "DOWIMM Agreement marked as received on 24 October 2025." in after
+
+
 def test_outcomes_form_is_sent_then_received(cast, active):
     ended(cast, active)
 

@@ -21,7 +21,12 @@ from cases.tests.test_placement import FIRST_REVIEW, PLANNED, START, at, hold_re
 from dowimm.calendars.services import calendar_import_csv
 from dowimm.documents.models import DocumentVersion
 from dowimm.documents.selectors import current_version
-from dowimm.documents.tests.factories import PLANNED_ON, TODAY, pdf_text
+from dowimm.documents.tests.factories import (
+    PLANNED_ON,
+    TODAY,
+    pdf_text,
+    sign_everyone_on_paper,
+)
 from meetings.models import ReviewMeeting
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +354,16 @@ def test_only_a_schools_own_staff_record_its_signature(client, cast, agreement_c
     offered = page.content.decode()
     assert "Home school: Home Academy" in offered
     assert "Receiving school:" not in offered
+
+
+def test_once_everyone_has_signed_there_is_no_signature_to_add(
+    client, cast, agreement_case
+):
+    with time_machine.travel(TODAY, tick=False):
+        sign_everyone_on_paper(cast, agreement_case)
+        client.force_login(cast.home_staff)
+        page = client.get(reverse("cases:signature_add", args=[agreement_case.pk]))
+
+    html = page.content.decode()
+    assert "Every signature you can record on the current DOWIMM Agreement" in html
+    assert "Who signed?" not in html

@@ -162,6 +162,7 @@ class EligibilityForm(GovForm):
     consulted_on = SchoolDateField(
         what="the date you consulted the adviser",
         label="Date consulted",
+        past=True,
         required=False,
     )
     consultation_agreed = forms.TypedChoiceField(
@@ -340,7 +341,9 @@ class ConsentForm(GovForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who gave consent"},
     )
-    given_on = SchoolDateField(what="the date consent was given", label="Date given")
+    given_on = SchoolDateField(
+        what="the date consent was given", label="Date given", past=True
+    )
     method = forms.ChoiceField(
         label="How was consent given?",
         choices=Consent.Method.choices,

@@ -165,6 +165,7 @@ class ReintegrationPlanForm(GovForm):
     )
     meeting_held_on = SchoolDateField(
         what="the date of the reintegration meeting",
+        past=True,
         label="Meeting held",
         required=False,
         help_text="Ideally the day before the pupil returns.",

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from cases import placement, placement_forms
 from cases.models import (
@@ -75,10 +76,10 @@ def review_record(request, pk):
     upcoming = next((r for r in case.reviews.all() if not r.is_held), None)
     initial = {}
     if upcoming:
-        initial = {
-            "held_on": upcoming.scheduled_for,
-            "face_to_face": upcoming.face_to_face,
-        }
+        initial = {"face_to_face": upcoming.face_to_face}
+        # A review booked for a later day cannot have been held yet.
+        if upcoming.scheduled_for <= timezone.localdate():
+            initial["held_on"] = upcoming.scheduled_for
     form = ReviewForm(request.POST or None, initial=initial)
     return case_form_page(
         request,

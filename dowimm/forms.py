@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from phonenumbers import PhoneNumberFormat
 
 
@@ -19,8 +20,11 @@ class SchoolDateField(DateInputField):
     day first, and a year must have four digits.
     """
 
-    def __init__(self, *, what, **kwargs):
+    def __init__(self, *, what, past=False, **kwargs):
         self.what = what
+        # For what has happened: refused with the other fields' errors, not
+        # by the service once they are all put right.
+        self.past = past
         super().__init__(**kwargs)
         self.error_messages["required"] = f"Enter {what}"
         self.error_messages["incomplete"] = (
@@ -36,9 +40,12 @@ class SchoolDateField(DateInputField):
                 f"Enter the year of {self.what} in full, for example 2025"
             )
         try:
-            return datetime.date(int(year), int(month), int(day))
+            day = datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError(f"Enter {self.what} as a real date") from None
+        if self.past and day > timezone.localdate():
+            raise ValidationError(f"Enter {self.what} as today or a date in the past")
+        return day
 
 
 class GovFormHelper(FormHelper):

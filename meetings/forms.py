@@ -21,7 +21,7 @@ class PreliminaryMeetingForm(GovForm):
     submit_label = "Save preliminary meeting"
 
     held_on = SchoolDateField(
-        what="the date of the preliminary meeting", label="Date held"
+        what="the date of the preliminary meeting", label="Date held", past=True
     )
     attendees = attendees_field()
     notes = text_field("Notes", required=False, rows=4)
@@ -31,7 +31,7 @@ class PlanningMeetingForm(GovForm):
     submit_label = "Save planning meeting"
 
     held_on = SchoolDateField(
-        what="the date of the planning meeting", label="Date held"
+        what="the date of the planning meeting", label="Date held", past=True
     )
     attendees = attendees_field()
     family_understand_process = yes_no_field(
@@ -126,7 +126,9 @@ class PlanningMeetingForm(GovForm):
 class ReviewForm(GovForm):
     submit_label = "Save the review"
 
-    held_on = SchoolDateField(what="the date of the review", label="Date held")
+    held_on = SchoolDateField(
+        what="the date of the review", label="Date held", past=True
+    )
     face_to_face = yes_no_field(
         "Was it face to face?",
         error_messages={"required": "Select yes if the review was face to face"},

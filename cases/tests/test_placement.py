@@ -310,6 +310,27 @@ def test_the_next_review_cannot_leave_the_expected_end_unreviewed(cast, active):
     assert review.held_on == FIRST_REVIEW
 
 
+def test_a_review_in_the_future_is_refused_with_the_forms_other_errors(
+    cast, active, client
+):
+    # The first review is booked for Fri 24 Oct 2025; today is Thu 16 Oct.
+    url = reverse("cases:review_record", args=[active.pk])
+    client.force_login(cast.receiving_staff)
+
+    with at(datetime.date(2025, 10, 16)):
+        opened = client.get(url).context["form"]
+        sent = client.post(
+            url,
+            {"held_on_0": "24", "held_on_1": "10", "held_on_2": "2025"},
+        ).context["form"]
+
+    assert "held_on" not in opened.initial
+    assert sent.errors["held_on"] == [
+        "Enter the date of the review as today or a date in the past"
+    ]
+    assert "pupil_voice" in sent.errors
+
+
 def test_each_review_confirms_the_next(cast, active):
     review = hold_review(
         cast,

@@ -1,12 +1,14 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from dowimm.schools.models import School
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(SimpleHistoryAdmin):
     """
-    GIAS fields come from `import_schools`; the rest is kept here and a
+    GIAS fields come from `import_schools`; the rest is kept here, or by
+    the school's own staff (its History shows who changed what), and a
     re-import never overwrites it.
     """
 

@@ -252,3 +252,13 @@ def test_a_quote_that_is_not_an_amount_says_how_to_write_one():
     assert form.errors["daily_cost"] == [
         "Enter the daily cost in pounds and pence, like 42.50"
     ]
+
+
+def test_costs_over_a_thousand_pounds_are_shown_with_a_comma(client, cast, requested):
+    transport_quote(cast, requested, ON)
+    TransportRequest.objects.update(total_cost=Decimal("1540.00"))
+    client.force_login(cast.transport)
+
+    text = page_text(client.get(reverse("transport:request", args=[requested.pk])))
+
+    assert "£4.20 a day, £1,540.00 for the placement" in text

@@ -1,7 +1,7 @@
 """Pages for the placement and its end: each fetches, authorises, saves."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -131,7 +131,7 @@ def extension_answer(request, pk):
     elif can(request.user, "cases.act_for_fair_access", case):
         parties = [Party.FAIR_ACCESS]
     else:
-        raise Http404("No such case")
+        raise PermissionDenied("Only the home school and the team answer")
     extension = get_object_or_404(
         case.extensions, status=ExtensionRequest.Status.AWAITING
     )

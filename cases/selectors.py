@@ -1,5 +1,6 @@
 import functools
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import OuterRef, Q
 from django.http import Http404
@@ -175,7 +176,11 @@ def get_case_page_or_404(user, pk, perm):
 
 
 def get_case_or_404(user, pk, perm="cases.view_case", queryset=None):
-    """The case, if the user holds `perm` on it; otherwise 404 as if absent."""
+    """
+    The case, if the user holds `perm` on it. Someone who may read the case
+    is told the page is not theirs (403); to anyone else it is as if there
+    were no such case (404).
+    """
     if queryset is None:
         # The approaches decide whether an approached school may look.
         queryset = case_queryset().prefetch_related("approaches")
@@ -184,5 +189,7 @@ def get_case_or_404(user, pk, perm="cases.view_case", queryset=None):
     except (Case.DoesNotExist, ValueError):
         raise Http404("No such case") from None
     if not can(user, perm, case):
+        if can(user, "cases.view_case", case):
+            raise PermissionDenied("This page of the case is for someone else")
         raise Http404("No such case")
     return case

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -405,7 +406,7 @@ def approach_add(request, pk):
 def approach_answer(request, pk, approach_pk):
     try:
         case = get_case_or_404(request.user, pk, "cases.answer_approach")
-    except Http404:
+    except (Http404, PermissionDenied):
         return _approach_answered(request, pk, approach_pk)
     approach = get_object_or_404(
         case.approaches, pk=approach_pk, school_id=request.user.school_id

@@ -1,5 +1,7 @@
 """
-Every case URL, as every role: allowed (200) or denied (404).
+Every case URL, as every role: allowed (200), refused as someone else's
+page to those who may read the case (403), or as if absent to anyone else
+(404).
 
 The expected sets are written from the scheme's access rules, not read
 back from cases.rules, so a change to the rules that breaks them fails.
@@ -42,6 +44,12 @@ EVERYONE = {
 HOME = {"home-staff", "home-dsl"}
 RECEIVING = {"receiving-staff", "receiving-dsl"}
 CASE_READERS = HOME | RECEIVING | {"adviser", "fair-access"}
+
+
+def refused(username):
+    """How a page that is not for `username` answers them."""
+    return 403 if username in CASE_READERS else 404
+
 
 # URL name -> who may open it on a case in planning, with transport asked
 # for and a paper signature on file.
@@ -159,7 +167,7 @@ def test_each_case_url_as_each_role(client, cast, planning_case, url_name):
     for username, user in users_by_name(cast).items():
         client.force_login(user)
         response = client.get(url)
-        expected = 200 if username in allowed else 404
+        expected = 200 if username in allowed else refused(username)
         assert response.status_code == expected, f"{username} GET {url}"
 
 
@@ -171,7 +179,7 @@ def test_denied_posts_change_nothing(client, cast, planning_case, url_name):
     for username in sorted(EVERYONE - PLANNING_CASE_URLS[url_name]):
         client.force_login(users_by_name(cast)[username])
         response = client.post(url, {"reason": "crafted", "needed": "False"})
-        assert response.status_code == 404, f"{username} POST {url}"
+        assert response.status_code == refused(username), f"{username} POST {url}"
 
     assert planning_case.history.count() == before
 
@@ -212,7 +220,7 @@ def test_each_document_url_as_each_role(client, cast, signed_agreement_case, url
     for username, user in users_by_name(cast).items():
         client.force_login(user)
         response = client.get(url)
-        expected = 200 if username in DOCUMENT_URLS[url_name] else 404
+        expected = 200 if username in DOCUMENT_URLS[url_name] else refused(username)
         assert response.status_code == expected, f"{username} GET {url}"
         if expected == 200 and "pdf" in url_name:
             assert response["Cache-Control"] == "no-store"
@@ -307,7 +315,7 @@ def test_a_closed_case_can_be_read_but_not_changed(client, cast, planning_case):
     )
     assert (
         client.get(reverse("cases:carer_add", args=[planning_case.pk])).status_code
-        == 404
+        == 403
     )
 
 
@@ -417,7 +425,7 @@ def test_each_placement_url_as_each_role(client, cast, active_case, url_name):
     for username, user in users_by_name(cast).items():
         client.force_login(user)
         response = client.get(url)
-        expected = 200 if username in allowed else 404
+        expected = 200 if username in allowed else refused(username)
         assert response.status_code == expected, f"{username} GET {url}"
 
 
@@ -429,7 +437,7 @@ def test_dispute_urls_are_for_fair_access_only(client, cast, active_case, url_na
     for username, user in users_by_name(cast).items():
         client.force_login(user)
         response = client.get(url)
-        expected = 200 if username in DISPUTE_URLS[url_name] else 404
+        expected = 200 if username in DISPUTE_URLS[url_name] else refused(username)
         assert response.status_code == expected, f"{username} GET {url}"
 
 
@@ -441,7 +449,7 @@ def test_denied_placement_posts_change_nothing(client, cast, active_case, url_na
     for username in sorted(EVERYONE - PLACEMENT_URLS[url_name]):
         client.force_login(users_by_name(cast)[username])
         response = client.post(url, {"about": "crafted", "summary": "crafted"})
-        assert response.status_code == 404, f"{username} POST {url}"
+        assert response.status_code == refused(username), f"{username} POST {url}"
 
     assert active_case.history.count() == before
 

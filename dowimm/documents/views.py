@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,7 +118,7 @@ def sign(request, pk, kind):
     spec = _kind_or_404(kind)
     party = _signing_party(request.user, case)
     if party is None:
-        raise Http404("Only staff of the two schools sign for them")
+        raise PermissionDenied("Only staff of the two schools sign for them")
     version = current_version(case, spec.kind)
     form = forms.StaffSignForm(
         request.POST or None, initial={"version": version and version.number}

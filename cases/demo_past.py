@@ -234,7 +234,7 @@ def _placement(rng, case, changes, home_staff, receiving_staff):
         ManagedMove.objects.create(
             case=case,
             review=review,
-            offered_on=closed - datetime.timedelta(days=7),
+            offered_on=closed,  # at the review that decided it
             offered_by=receiving_staff,
             single_registration_on=closed,
             home_deleted_from_roll_on=closed,
@@ -244,11 +244,19 @@ def _placement(rng, case, changes, home_staff, receiving_staff):
         )
         ChildProtectionFileTransfer.objects.create(
             case=case,
-            sent_on=closed + datetime.timedelta(days=2),
+            sent_on=_weekdays_after(closed, 2),
             method=ChildProtectionFileTransfer.Method.SECURE_SYSTEM,
             contents="The whole file.",
             sent_by=home_staff,
-            received_on=closed + datetime.timedelta(days=3),
+            received_on=_weekdays_after(closed, 3),
             received_by=receiving_staff,
             stored_where="Safeguarding system",
         )
+
+
+def _weekdays_after(day, n):
+    """The nth weekday after `day`: the file moves on working days."""
+    while n:
+        day += datetime.timedelta(days=1)
+        n -= day.weekday() < 5
+    return day

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from cases.demo_past import CASES, load_past_year
 from cases.fair_access import queue_counts
-from cases.models import Case, StageStay
+from cases.models import Case, ManagedMove, StageStay
 from cases.tests.factories import UserFactory
 from dowimm.accounts.models import User
 from dowimm.calendars.services import calendar_import_csv
@@ -73,3 +73,13 @@ def test_the_past_year_leaves_nothing_waiting_for_the_team(past_year):
     waiting = {queue.slug: n for queue, n in queue_counts(LOADED.date()) if n}
 
     assert waiting == {}
+
+
+def test_past_managed_moves_follow_the_scheme_in_order(past_year):
+    # Offered at the review that decided it; the file sent and received on
+    # weekdays after the move.
+    for move in ManagedMove.objects.select_related("review", "case__cp_file_transfer"):
+        transfer = move.case.cp_file_transfer
+        assert move.offered_on == move.review.held_on
+        assert move.single_registration_on < transfer.sent_on < transfer.received_on
+        assert transfer.sent_on.weekday() < 5 and transfer.received_on.weekday() < 5

@@ -97,4 +97,12 @@ class VerifyForm(GovForm):
         upload = self.cleaned_data["file"]
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("The PDF must be smaller than 20 MB")
+        # Every PDF starts so; anything else could never match one on record.
+        start = upload.read(5)
+        upload.seek(0)
+        if start != b"%PDF-":
+            raise forms.ValidationError(
+                "The selected file is not a PDF. Upload the PDF of the document "
+                "as it was emailed or downloaded"
+            )
         return upload

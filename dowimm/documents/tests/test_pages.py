@@ -135,6 +135,15 @@ def test_verify_says_when_a_pdf_matches_nothing(client, agreement_case):
     assert "does not match any on record" in page
 
 
+def test_verify_says_when_the_file_is_not_a_pdf(client, db):
+    response = client.post(reverse("documents:verify"), upload(b"Dear parent,\n"))
+
+    assert response.context["form"].errors["file"] == [
+        "The selected file is not a PDF. Upload the PDF of the document as it "
+        "was emailed or downloaded"
+    ]
+
+
 def test_the_case_page_shows_who_has_signed_and_who_is_awaited(
     client, cast, agreement_case
 ):

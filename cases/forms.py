@@ -8,7 +8,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.gb import upn as upn_number
 
 from cases.fair_access import QUEUES, cases_in_queue
-from cases.models import AgreementSignature, Case, Consent, Pupil, nfc
+from cases.models import AgreementSignature, Case, Consent, Pupil, folded
 from dowimm.files import validate_document_upload
 from dowimm.forms import (
     EMAIL_ADDRESS_ERROR,
@@ -351,10 +351,11 @@ class ConsentForm(GovForm):
         error_messages={"required": "Select how consent was given"},
     )
 
-    def __init__(self, *args, carers, **kwargs):
+    def __init__(self, *args, carers, pupil_awaited=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.carers = {str(carer.pk): carer for carer in carers}
-        self.fields["given_by"].choices = [("pupil", "The pupil")] + [
+        pupil = [("pupil", "The pupil")] if pupil_awaited else []
+        self.fields["given_by"].choices = pupil + [
             (str(carer.pk), f"{carer.full_name} ({carer.relationship})")
             for carer in carers
         ]
@@ -534,6 +535,7 @@ class CaseFilterForm(forms.Form):
         choices=[("", "All stages")] + Case.State.choices,
         required=False,
         widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose a stage from the list"},
     )
     # A box to type in rather than a list: an authority may have thousands
     # of schools, and a list of them all would cost more than the cases.
@@ -573,18 +575,15 @@ class CaseFilterForm(forms.Form):
 
 def _pupil_or_case(text):
     """
-    Cases whose reference or UPN is `text`, or whose pupil has every word
-    of it in a name (legal or preferred).
+    Cases whose reference holds `text`, whose UPN is it, or whose pupil has
+    every word of it in a name (legal or preferred), accents and the kind
+    of apostrophe aside.
     """
-    text = nfc(" ".join(text.split()))
+    text = " ".join(text.split())
     names = Q()
-    for word in text.split():
-        names &= (
-            Q(pupil__legal_first_names__icontains=word)
-            | Q(pupil__legal_surname__icontains=word)
-            | Q(pupil__preferred_name__icontains=word)
-        )
-    return Q(reference__iexact=text) | Q(pupil__upn=text.upper()) | names
+    for word in folded(text).split():
+        names &= Q(pupil__search_names__contains=word)
+    return Q(reference__icontains=text) | Q(pupil__upn=text.upper()) | names
 
 
 def queue_label(slug):

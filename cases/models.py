@@ -15,6 +15,16 @@ def nfc(text):
     return unicodedata.normalize("NFC", text.strip()) if text else text
 
 
+def folded(text):
+    """
+    Text as the case list's search compares it: without accents, with one
+    kind of apostrophe, in lower case, so "zoe o'neill" finds "Zoë O’Neill".
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace("\u2019", "'").replace("\u2018", "'").casefold()
+
+
 def academic_year_start(on):
     return on.year if on.month >= 9 else on.year - 1
 
@@ -39,6 +49,8 @@ class Pupil(models.Model):
         "SEN status", max_length=20, choices=SenStatus.choices
     )
     in_care = models.BooleanField(default=False)
+    # Every name of the pupil, folded for the case list's search.
+    search_names = models.TextField(blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -49,7 +61,14 @@ class Pupil(models.Model):
         self.legal_first_names = nfc(self.legal_first_names)
         self.legal_surname = nfc(self.legal_surname)
         self.preferred_name = nfc(self.preferred_name)
+        self.search_names = self.names_folded()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_names"}
         super().save(*args, **kwargs)
+
+    def names_folded(self):
+        names = (self.legal_first_names, self.legal_surname, self.preferred_name)
+        return folded(" ".join(name for name in names if name))
 
     @property
     def legal_name(self):

@@ -73,6 +73,9 @@ def case_list(request):
     filters = forms.CaseFilterForm(request.GET or None)
     if filters.is_valid():
         cases = filters.apply(cases)
+    elif filters.is_bound:
+        # A filter that could not be read shows nothing rather than everyone.
+        cases = cases.none()
 
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -456,7 +459,16 @@ def consent_add(request, pk):
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
     awaited = consents_awaited(case)
     carers = [carer for carer in case.pupil.carers.all() if carer.pk in awaited]
-    form = forms.ConsentForm(request.POST or None, carers=carers)
+    if not awaited and request.method != "POST":
+        reason = (
+            "Consent from the pupil and from every parent or carer with parental "
+            "responsibility is recorded."
+        )
+        context = {"case": case, "title": "Record consent", "reason": reason}
+        return render(request, "cases/stage_over.html", context)
+    form = forms.ConsentForm(
+        request.POST or None, carers=carers, pupil_awaited=None in awaited
+    )
     return case_form_page(
         request,
         case,

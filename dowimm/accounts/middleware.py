@@ -1,6 +1,7 @@
 """Session limits, the second factor, and no caching of signed-in pages."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,7 +51,17 @@ class SessionLimitsMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session_seconds_left = int(seconds_left)
             request.session_warning_seconds = settings.SESSION_WARNING_SECONDS
-        return self.get_response(request)
+            return self.get_response(request)
+        response = self.get_response(request)
+        if request.method == "POST" and _sends_to_sign_in(response):
+            # Signed out elsewhere (another tab, or an administrator) while
+            # a form was open: say why what was typed went nowhere.
+            messages.warning(
+                request,
+                "You were signed out before that was saved, so nothing was "
+                "saved. Sign in, then enter it again.",
+            )
+        return response
 
     @staticmethod
     def seconds_left(session):
@@ -66,6 +77,12 @@ class SessionLimitsMiddleware:
         idle_left = settings.SESSION_IDLE_SECONDS - (now - last_seen)
         total_left = settings.SESSION_MAX_SECONDS - (now - signed_in_at)
         return min(idle_left, total_left)
+
+
+def _sends_to_sign_in(response):
+    if response.status_code != 302:
+        return False
+    return urlsplit(response["Location"]).path == reverse(settings.LOGIN_URL)
 
 
 class SecondFactorMiddleware:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from conftest import force_login_without_second_factor
 from dowimm.accounts.models import SignedInSession
-from dowimm.accounts.tests.factories import staff_member
+from dowimm.accounts.tests.factories import PASSPHRASE, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,32 @@ def test_a_password_alone_cannot_sign_the_owner_out_elsewhere():
     assert 'aria-label="Menu"' not in code_page
     assert owner.get(reverse("cases:list")).status_code == 200
     assert intruder.get(reverse("cases:list"))["Location"] == "/sign-in/?next=/"
+
+
+def test_a_form_sent_after_signing_out_elsewhere_says_nothing_was_saved():
+    user = staff_member()
+    form_tab, other_tab = Client(), Client()
+    form_tab.force_login(user)
+    other_tab.force_login(user)
+    other_tab.post(reverse("accounts:sign_out"))
+
+    sent = form_tab.post(reverse("cases:open"), {"legal_surname": "Typed"})
+    page = form_tab.get(sent["Location"]).content.decode()
+
+    assert sent["Location"].startswith("/sign-in/?next=")
+    assert "You were signed out before that was saved, so nothing was saved" in page
+
+
+def test_signing_in_brings_no_warning_of_unsaved_work(client):
+    user = staff_member()
+
+    page = client.post(
+        reverse("accounts:sign_in"),
+        {"username": user.username, "password": PASSPHRASE},
+        follow=True,
+    ).content.decode()
+
+    assert "nothing was saved" not in page
 
 
 def test_disabling_a_user_ends_their_sessions(client):

@@ -120,6 +120,9 @@ class ReportFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if self.has_error("date_from") or self.has_error("date_to"):
+            # A day that could not be read has said so already.
+            return cleaned
         if bool(start) != bool(end):
             missing = "date_to" if start else "date_from"
             self.add_error(

@@ -274,3 +274,17 @@ def test_a_year_not_offered_is_refused_with_the_years_that_are(client, cast):  #
     assert response.context["form"].errors["academic_year"] == [
         "Choose an academic year from 2020-21 to 2025-26, or enter a date range"
     ]
+
+
+def test_a_day_that_cannot_be_read_is_the_only_error_about_it(client, cast):  # noqa: F811
+    client.force_login(cast.fair_access)
+    period = {"date_from_0": "1", "date_from_1": "9", "date_from_2": "99999"}
+    period |= {"date_to_0": "31", "date_to_1": "8", "date_to_2": "2026"}
+    with at(TODAY):
+        response = client.get(reverse("reports:report", args=["outcomes"]), period)
+
+    errors = response.context["form"].errors
+    assert errors["date_from"] == [
+        "Enter the year of the first day of the period in full, for example 2025"
+    ]
+    assert "date_to" not in errors

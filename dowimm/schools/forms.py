@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from dowimm.forms import EMAIL_ADDRESS_ERROR, GovForm
 
@@ -7,15 +8,19 @@ NAME_MAX_CHARACTERS = 255  # as the school's columns hold
 
 
 def name_field(label, *, required=True, help_text=""):
+    # A validator, not max_length: the browser would cut pasted text short
+    # without a word, where this says what is wrong.
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
-        max_length=NAME_MAX_CHARACTERS,
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}",
-            "max_length": f"{label} must be {NAME_MAX_CHARACTERS} characters or fewer",
-        },
+        validators=[
+            MaxLengthValidator(
+                NAME_MAX_CHARACTERS,
+                message=f"{label} must be {NAME_MAX_CHARACTERS} characters or fewer",
+            )
+        ],
+        error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}"},
     )
 
 

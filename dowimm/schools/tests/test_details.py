@@ -79,6 +79,11 @@ def test_the_form_opens_with_what_is_saved(client, cast):
             "The school day must end after it starts, at 15:30",
         ),
         ({"headteacher": " "}, "headteacher", "Enter the headteacher"),
+        (
+            {"headteacher": "H" * 256},
+            "headteacher",
+            "Headteacher must be 255 characters or fewer",
+        ),
     ],
 )
 def test_bad_details_are_refused_and_nothing_is_saved(

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases import placement, placement_forms
@@ -16,7 +16,7 @@ from cases.models import (
 from cases.rules import can
 from cases.selectors import get_case_or_404
 from cases.services import CaseRuleError
-from cases.views import case_form_page, signature_form_page
+from cases.views import case_form_page, nothing_to_do_page, signature_form_page
 from meetings.forms import ReviewForm
 from meetings.models import ReviewMeeting
 
@@ -187,9 +187,7 @@ def _confirm_step(
     case = get_case_or_404(request.user, pk, permission)
     when = done_on(case) if done_on else None
     if when and request.method != "POST":
-        reason = f"{done} on {when:%-d %B %Y}."
-        context = {"case": case, "title": title, "reason": reason}
-        return render(request, "cases/stage_over.html", context)
+        return nothing_to_do_page(request, case, title, f"{done} on {when:%-d %B %Y}.")
     form = placement_forms.ConfirmForm(request.POST or None, submit_label=button)
     return case_form_page(
         request,

@@ -25,6 +25,15 @@ from dowimm.accounts.models import User
 CASES_PER_PAGE = 50
 
 
+def nothing_to_do_page(request, case, title, reason=None):
+    """
+    In place of a form that could not be sent: `reason` says why, or by
+    default that the case's stage for it is over.
+    """
+    context = {"case": case, "title": title, "reason": reason}
+    return render(request, "cases/stage_over.html", context)
+
+
 def case_form_page(
     request,
     case,
@@ -47,7 +56,7 @@ def case_form_page(
     a page that says so rather than as a form nobody can save.
     """
     if stages and case.state not in stages and request.method != "POST":
-        return render(request, "cases/stage_over.html", {"case": case, "title": title})
+        return nothing_to_do_page(request, case, title)
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
@@ -464,8 +473,7 @@ def consent_add(request, pk):
             "Consent from the pupil and from every parent or carer with parental "
             "responsibility is recorded."
         )
-        context = {"case": case, "title": "Record consent", "reason": reason}
-        return render(request, "cases/stage_over.html", context)
+        return nothing_to_do_page(request, case, "Record consent", reason)
     form = forms.ConsentForm(
         request.POST or None, carers=carers, pupil_awaited=None in awaited
     )
@@ -593,8 +601,7 @@ def signature_form_page(request, pk, document):
             f"Every signature you can record on the current {document.label} "
             "is recorded, so there is none to add."
         )
-        context = {"case": case, "title": "Record a paper signature", "reason": reason}
-        return render(request, "cases/stage_over.html", context)
+        return nothing_to_do_page(request, case, "Record a paper signature", reason)
     form = forms.SignatureForm(
         request.POST or None, request.FILES or None, parties=parties
     )

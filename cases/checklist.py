@@ -264,8 +264,9 @@ def planning_tasks(case):
     ]
 
 
-def start_task(case):
-    waiting = case.started_on is None and bool(planning_outstanding(case))
+def start_task(case, planning):
+    """Starting the placement, which waits on the planning tasks given."""
+    waiting = case.started_on is None and not all(task.done for task in planning)
     return Task(
         "Start the placement",
         HOME,
@@ -500,7 +501,8 @@ def stage_tasks(case, monitoring=None, cp_deadline=None):
     if case.state == State.FINDING_SCHOOL:
         return finding_school_tasks(case)
     if case.state == State.PLANNING:
-        return planning_tasks(case) + [start_task(case)]
+        planning = planning_tasks(case)
+        return [*planning, start_task(case, planning)]
     if case.state in Case.PLACEMENT_STATES and monitoring is not None:
         return placement_tasks(case, monitoring)
     if case.state == State.ENDED:

@@ -31,7 +31,7 @@ def nothing_to_do_page(request, case, title, reason=None):
     default that the case's stage for it is over.
     """
     context = {"case": case, "title": title, "reason": reason}
-    return render(request, "cases/stage_over.html", context)
+    return render(request, "cases/nothing_to_do.html", context)
 
 
 def case_form_page(

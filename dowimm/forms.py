@@ -96,9 +96,16 @@ LINE_MAX_CHARACTERS = 500
 TEXT_MAX_CHARACTERS = 20_000
 
 
-def text_field(label, *, required=True, help_text="", rows=None, error=None):
+def text_field(
+    label, *, required=True, help_text="", rows=None, error=None, limit=None
+):
+    """
+    Text checked for length by a validator, not an HTML maxlength: the
+    browser would cut pasted text short without a word, where this says what
+    is wrong. `limit` narrows the default for a column that holds less.
+    """
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    limit = TEXT_MAX_CHARACTERS if rows else LINE_MAX_CHARACTERS
+    limit = limit or (TEXT_MAX_CHARACTERS if rows else LINE_MAX_CHARACTERS)
     return forms.CharField(
         label=label,
         required=required,

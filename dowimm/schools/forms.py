@@ -1,26 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 
-from dowimm.forms import EMAIL_ADDRESS_ERROR, GovForm
+from dowimm.forms import EMAIL_ADDRESS_ERROR, GovForm, text_field
 
 NAME_MAX_CHARACTERS = 255  # as the school's columns hold
 
 
-def name_field(label, *, required=True, help_text=""):
-    # A validator, not max_length: the browser would cut pasted text short
-    # without a word, where this says what is wrong.
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        validators=[
-            MaxLengthValidator(
-                NAME_MAX_CHARACTERS,
-                message=f"{label} must be {NAME_MAX_CHARACTERS} characters or fewer",
-            )
-        ],
-        error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}"},
+def name_field(label, *, help_text=""):
+    what = f"{label[0].lower()}{label[1:]}"
+    return text_field(
+        label, help_text=help_text, error=f"Enter the {what}", limit=NAME_MAX_CHARACTERS
     )
 
 

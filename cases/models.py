@@ -255,6 +255,11 @@ class Case(FSMModelMixin, models.Model):
         return self.state in self.OPEN_STATES
 
     @property
+    def has_begun(self):
+        """Whether the placement's first day has come."""
+        return self.started_on is not None and self.started_on <= timezone.localdate()
+
+    @property
     def meets_a_scheme_reason(self):
         return (
             self.internal_strategies_exhausted
@@ -304,8 +309,10 @@ class Case(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=BEFORE_START_STATES,
+        # Until its first day a started placement can still not go ahead.
+        source=[*BEFORE_START_STATES, State.ACTIVE],
         target=State.NOT_PROCEEDING,
+        conditions=[lambda case: not case.has_begun],
     )
     def close_not_proceeding(self):
         pass

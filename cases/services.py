@@ -488,11 +488,36 @@ def pathway_decline(*, case_id, user, decided_on, reason):
 
 @transaction.atomic
 def case_close_not_proceeding(*, case_id, user, reason):
-    case = _lock(case_id, *Case.BEFORE_START_STATES)
+    """
+    Close a case that will not go ahead: before its placement's first day,
+    even once the start is recorded. The schools involved are told.
+    """
+    case = _lock(case_id, *Case.BEFORE_START_STATES, State.ACTIVE)
+    if case.has_begun:
+        raise CaseRuleError(
+            f"The placement began on {format_day(case.started_on)}, so it cannot "
+            "be closed as not proceeding. Hold a review that decides to end it, "
+            "then end it early"
+        )
     case.closed_on = timezone.localdate()
     case.closed_reason = reason
-    _withdraw_awaiting_approaches(case, user)
-    _move(case, "close_not_proceeding", user, f"Closed as not proceeding: {reason}")
+    withdrawn = _withdraw_awaiting_approaches(case, user)
+    told = [*withdrawn, case.receiving_school] if case.receiving_school else withdrawn
+    email_once_saved(
+        case,
+        f"The DOWIMM placement will not go ahead: case {case.reference}",
+        f"{case.home_school.name} has closed case {case.reference}: the DOWIMM "
+        "placement will not go ahead. Nothing more is needed from your "
+        "school.\n",
+        [school.named_contact_email for school in told]
+        + [case.receiving_contact_email],
+    )
+    _move(
+        case,
+        "close_not_proceeding",
+        user,
+        f"Closed as not proceeding: {reason}{_withdrawn(withdrawn)}",
+    )
     return case
 
 
@@ -500,11 +525,24 @@ def case_close_not_proceeding(*, case_id, user, reason):
 
 
 def _withdraw_awaiting_approaches(case, user):
-    awaiting = case.approaches.filter(answer=ReceivingSchoolApproach.Answer.AWAITING)
+    """Withdraw the approaches still waiting; returns their schools."""
+    awaiting = case.approaches.filter(
+        answer=ReceivingSchoolApproach.Answer.AWAITING
+    ).select_related("school")
+    schools = []
     for approach in awaiting:
         approach.answer = ReceivingSchoolApproach.Answer.WITHDRAWN
         approach._history_user = user
         approach.save()
+        schools.append(approach.school)
+    return schools
+
+
+def _withdrawn(schools):
+    """The words for the case's history about approaches withdrawn."""
+    if not schools:
+        return ""
+    return "; approaches withdrawn: " + ", ".join(s.name for s in schools)
 
 
 def schools_by_distance(case):
@@ -566,6 +604,12 @@ def approach_answer(*, approach_id, user, accept, notes):
             f"This approach has already been answered: "
             f"{approach.get_answer_display().lower()}. Nothing was changed."
         )
+    if not accept and not notes.strip():
+        raise CaseRuleError(
+            "Say why your school declines: the home school and the Fair Access "
+            "and Exclusions Team need the reason",
+            field="notes",
+        )
 
     approach.answer = (
         ReceivingSchoolApproach.Answer.ACCEPTED
@@ -577,13 +621,25 @@ def approach_answer(*, approach_id, user, accept, notes):
     approach.answer_notes = notes
     approach._history_user = user
     approach.save()
+    school = approach.school
+    answered = "accepted" if accept else "declined"
+    # The home school hears at once, not from the next morning's reminders.
+    email_once_saved(
+        case,
+        f"{school.name} {answered} the DOWIMM placement: case {case.reference}",
+        f"{school.name} has {answered} the DOWIMM placement for case "
+        f"{case.reference}.\n\nSign in to dowimm to read their notes and "
+        "see what comes next.\n",
+        [case.home_school.named_contact_email, case.home_contact_email],
+    )
     if not accept:
-        _record(case, user, f"{approach.school.name} declined")
+        _record(case, user, f"{school.name} declined")
         return approach
 
-    _withdraw_awaiting_approaches(case, user)
-    case.receiving_school = approach.school
-    _move(case, "accept_placement", user, f"{approach.school.name} accepted")
+    withdrawn = _withdraw_awaiting_approaches(case, user)
+    case.receiving_school = school
+    reason = f"{school.name} accepted{_withdrawn(withdrawn)}"
+    _move(case, "accept_placement", user, reason)
     return approach
 
 

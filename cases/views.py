@@ -199,8 +199,8 @@ def case_detail(request, pk):
         "can_raise_dispute": can(user, "cases.act_for_either_school", case) and started,
         "can_mediate": can(user, "cases.act_for_fair_access", case),
         "can_close": can(user, "cases.act_for_home_school", case)
-        and case.is_open
-        and not started,
+        and case.state in (*Case.BEFORE_START_STATES, Case.State.ACTIVE)
+        and not case.has_begun,
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -370,13 +370,20 @@ def pathway(request, pk):
 @login_required
 def close(request, pk):
     case = get_case_or_404(request.user, pk, "cases.act_for_home_school")
+    if case.has_begun and request.method != "POST":
+        reason = (
+            f"The placement began on {case.started_on:%-d %B %Y}, so the case "
+            "cannot be closed as not proceeding: a review decides to end it."
+        )
+        title = "Close the case as not proceeding"
+        return nothing_to_do_page(request, case, title, reason)
     form = forms.CloseForm(request.POST or None)
     return case_form_page(
         request,
         case,
         form,
         title="Close the case as not proceeding",
-        stages=Case.BEFORE_START_STATES,
+        stages=(*Case.BEFORE_START_STATES, Case.State.ACTIVE),
         done="Case closed as not proceeding",
         save=lambda form: services.case_close_not_proceeding(
             case_id=case.pk, user=request.user, reason=form.cleaned_data["reason"]

@@ -67,7 +67,7 @@ class TransportRequest(models.Model):
     class Status(models.TextChoices):
         AWAITING_QUOTE = "awaiting_quote", "Awaiting a quote"
         AWAITING_PANEL = "awaiting_panel", "Awaiting the panel"
-        RUNNING = "running", "Approved and running"
+        RUNNING = "running", "Approved for the placement"
         ENDING = "ending", "Ending"
         ENDED = "ended", "Ended"
         REFUSED = "refused", "Refused"

@@ -252,7 +252,10 @@ def test_a_school_that_declined_no_longer_sees_the_case(client, cast):
     with time_machine.travel(TODAY, tick=False):
         case, approach = cast.approached_case()
         services.approach_answer(
-            approach_id=approach.pk, user=cast.receiving_staff, accept=False, notes=""
+            approach_id=approach.pk,
+            user=cast.receiving_staff,
+            accept=False,
+            notes="No place in Year 8",
         )
 
     client.force_login(cast.receiving_staff)
@@ -264,7 +267,10 @@ def test_going_back_to_an_answered_approach_says_it_was_answered(client, cast, a
     with time_machine.travel(TODAY, tick=False):
         case, approach = cast.approached_case()
         services.approach_answer(
-            approach_id=approach.pk, user=cast.receiving_staff, accept=accept, notes=""
+            approach_id=approach.pk,
+            user=cast.receiving_staff,
+            accept=accept,
+            notes="Full in Year 8",
         )
     answer_url = reverse("cases:approach_answer", args=[case.pk, approach.pk])
 

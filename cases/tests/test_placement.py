@@ -799,19 +799,46 @@ def test_tasks_that_wait_on_another_cannot_be_started_yet(cast, active):
     assert not task(active, received).blocked
 
 
-def test_a_placement_that_has_started_cannot_be_closed_as_not_proceeding(
+def test_a_placement_that_has_begun_cannot_be_closed_as_not_proceeding(
     cast, active, client
 ):
     client.force_login(cast.home_staff)
 
     with at(FIRST_REVIEW):
         page = client.get(reverse("cases:close", args=[active.pk])).content.decode()
-        with pytest.raises(CaseRuleError, match="“Active placement” stage"):
+        with pytest.raises(CaseRuleError, match="began on Mon 13 Oct 2025"):
             services.case_close_not_proceeding(
                 case_id=active.pk, user=cast.home_staff, reason="Changed our minds"
             )
 
-    assert "so this can no longer be recorded or changed" in page
+    assert "The placement began on 13 October 2025, so the case cannot be" in page
+
+
+def test_a_placement_recorded_as_started_can_be_closed_before_its_first_day(
+    cast, active, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Started on Thu 2 Oct for a first day of Mon 13 Oct; the family
+    # withdraws on Thu 9 Oct, and the receiving school hears.
+    cast.receiving_school.named_contact_email = "office@receiving.invalid"
+    cast.receiving_school.save(update_fields=["named_contact_email"])
+
+    with (
+        at(datetime.date(2025, 10, 9)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.case_close_not_proceeding(
+            case_id=active.pk, user=cast.home_staff, reason="The family moved away"
+        )
+
+    active.refresh_from_db()
+    assert active.state == Case.State.NOT_PROCEEDING
+    assert active.closed_on == datetime.date(2025, 10, 9)
+    # The school's office and the case's named contact there.
+    [email] = mailoutbox
+    assert email.to == [active.receiving_contact_email, "office@receiving.invalid"]
+    assert email.subject == (
+        f"The DOWIMM placement will not go ahead: case {active.reference}"
+    )
 
 
 def test_a_step_already_confirmed_says_when_instead_of_asking_again(

@@ -386,12 +386,53 @@ def test_accepting_makes_the_receiving_school_and_withdraws_other_approaches(cas
     assert case.state == Case.State.PLANNING
     assert case.receiving_school == cast.receiving_school
     assert other.answer == ReceivingSchoolApproach.Answer.WITHDRAWN
+    assert case.history.first().history_change_reason == (
+        "Receiving Academy accepted; approaches withdrawn: Other Academy"
+    )
+
+
+def test_a_decline_needs_its_reason(cast):
+    case, approach = cast.approached_case()
+
+    with pytest.raises(CaseRuleError, match="Say why your school declines") as e:
+        services.approach_answer(
+            approach_id=approach.pk, user=cast.receiving_staff, accept=False, notes=" "
+        )
+
+    assert e.value.field == "notes"
+    approach.refresh_from_db()
+    assert approach.answer == ReceivingSchoolApproach.Answer.AWAITING
+
+
+def test_the_home_school_hears_the_answer(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    cast.home_school.named_contact_email = "office@home.invalid"
+    cast.home_school.save(update_fields=["named_contact_email"])
+    case, approach = cast.approached_case()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approach_answer(
+            approach_id=approach.pk,
+            user=cast.receiving_staff,
+            accept=False,
+            notes="No place in Year 8",
+        )
+
+    [email] = mailoutbox
+    assert email.to == ["office@home.invalid"]
+    assert email.subject == (
+        f"Receiving Academy declined the DOWIMM placement: case {case.reference}"
+    )
 
 
 def test_answering_an_approach_twice_is_refused(cast):
     case, approach = cast.approached_case()
     services.approach_answer(
-        approach_id=approach.pk, user=cast.receiving_staff, accept=False, notes=""
+        approach_id=approach.pk,
+        user=cast.receiving_staff,
+        accept=False,
+        notes="No place in Year 8",
     )
 
     with pytest.raises(CaseRuleError, match="already been answered: declined"):

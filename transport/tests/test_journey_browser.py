@@ -161,11 +161,12 @@ def test_transport_goes_from_request_to_panel_approval(
     page.get_by_label("Reasons").fill("A bus pass is the cheapest suitable option")
     submit(page, "Record the panel's decision")
     expect_success(page, "Panel decision recorded and the schools told")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Approved and running")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Approved for the placement")
 
     # The home school sees the planning task done.
     sign_in(page, base_url, cast.home_staff)
     visit(page, case_url)
     expect_task_status(page, "Transport decision", "Approved")
-    expect(page.locator("main")).to_contain_text("Approved and running: bus pass")
+    expect(page.locator("main")).to_contain_text("Approved for the placement: bus pass")
     assert TransportRequest.objects.get(case=case).is_approved

@@ -246,7 +246,7 @@ def test_approval_completes_the_planning_task_and_tells_both_schools(
 
     case = Case.objects.get(pk=requested.pk)
     assert "Transport decision" not in planning_outstanding(case)
-    assert case.transport_request.get_status_display() == "Approved and running"
+    assert case.transport_request.get_status_display() == "Approved for the placement"
     [message] = mail.outbox
     assert message.to == [
         "office@home.example.invalid",

@@ -155,7 +155,7 @@ class Command(BaseCommand):
             approach_id=approach.pk,
             user=users["receiving-staff"],
             accept=True,
-            notes="We can offer a place in Year 9.",
+            notes=f"We can offer a place in Year {case.pupil.year_group()}.",
         )
         self.load_transport_case(users)
 
